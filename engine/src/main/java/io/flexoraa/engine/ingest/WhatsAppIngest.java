@@ -1,0 +1,186 @@
+package io.flexoraa.engine.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flexoraa.engine.channel.ChannelAccount;
+import io.flexoraa.engine.channel.ChannelAccountEntity;
+import io.flexoraa.engine.ports.ChannelDirectory;
+import io.flexoraa.engine.ports.ChannelDirectory.ChannelRoute;
+import io.flexoraa.engine.ports.EngineMetrics;
+import io.flexoraa.engine.ports.UnroutedStore;
+import io.flexoraa.engine.ports.UnroutedStore.UnroutedItem;
+import io.flexoraa.engine.whatsapp.WhatsAppWebhook;
+import io.flexoraa.engine.whatsapp.WhatsAppWebhook.AccountChange;
+import io.flexoraa.engine.whatsapp.WhatsAppWebhook.MessagesChange;
+import io.flexoraa.engine.whatsapp.WhatsAppWebhookParser;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * Turns one verified WhatsApp webhook POST into persisted events. The returned stage completes only when every
+ * message, status and account update in the POST is durable — in a lead's or channel account's journal, or in the
+ * unrouted store — so the caller may acknowledge Meta then and not before. It fails when anything could not be
+ * persisted in time; Meta then retries, and the entities' idempotency absorbs the repeat.
+ */
+public final class WhatsAppIngest {
+  private static final String SOURCE = "whatsapp";
+
+  private final ClusterSharding sharding;
+  private final ChannelDirectory directory;
+  private final UnroutedStore unrouted;
+  private final LeadIntake leadIntake;
+  private final EngineMetrics metrics;
+  private final ObjectMapper mapper;
+  private final WhatsAppWebhookParser parser;
+  private final Duration askTimeout;
+
+  public WhatsAppIngest(
+      ActorSystem<?> system, ChannelDirectory directory, LeadIntake leadIntake, UnroutedStore unrouted,
+      EngineMetrics metrics, ObjectMapper mapper, Duration askTimeout) {
+    this.sharding = ClusterSharding.get(system);
+    this.directory = directory;
+    this.leadIntake = leadIntake;
+    this.unrouted = unrouted;
+    this.metrics = metrics;
+    this.mapper = mapper;
+    this.parser = new WhatsAppWebhookParser(mapper);
+    this.askTimeout = askTimeout;
+  }
+
+  /** What one POST amounted to. */
+  public record IngestReport(int messages, int duplicates, int statuses, int accountUpdates, int unrouted, int events) {
+    IngestReport plus(IngestReport other) {
+      return new IngestReport(
+          messages + other.messages, duplicates + other.duplicates, statuses + other.statuses,
+          accountUpdates + other.accountUpdates, unrouted + other.unrouted, events + other.events);
+    }
+
+    static final IngestReport EMPTY = new IngestReport(0, 0, 0, 0, 0, 0);
+  }
+
+  public CompletionStage<IngestReport> ingest(JsonNode root, Instant receivedAt) {
+    String object = root.path("object").asText("");
+    if (!object.isEmpty() && !"whatsapp_business_account".equals(object)) {
+      // Instagram and Messenger arrive at the same URL; until their ingest exists they are kept, not lost
+      return storeUnrouted("object '" + object + "' is not handled yet", null, root.toString(), receivedAt);
+    }
+    WhatsAppWebhook webhook = parser.parse(root, receivedAt);
+    List<CompletionStage<IngestReport>> work = new ArrayList<>();
+    for (WhatsAppWebhook.UnparsedChange unparsed : webhook.unparsed()) {
+      work.add(storeUnrouted(unparsed.reason(), null, unparsed.json(), receivedAt));
+    }
+    for (AccountChange change : webhook.accountChanges()) {
+      work.add(routeAccountChange(change, receivedAt));
+    }
+    for (MessagesChange change : webhook.messageChanges()) {
+      work.add(routeMessages(change, receivedAt));
+    }
+    return allOf(work);
+  }
+
+  private CompletionStage<IngestReport> routeMessages(MessagesChange change, Instant receivedAt) {
+    return directory
+        .byExternalId(SOURCE, change.phoneNumberId())
+        .thenCompose(route -> {
+          if (route.isEmpty()) {
+            return storeUnrouted(
+                "unknown WhatsApp phone-number id", change.phoneNumberId(), describe(change), receivedAt);
+          }
+          return leadIntake.ingest(route.get(), change, receivedAt);
+        });
+  }
+
+  private CompletionStage<IngestReport> routeAccountChange(AccountChange change, Instant receivedAt) {
+    String businessAccountId = change.businessAccountId();
+    CompletionStage<List<ChannelRoute>> routes =
+        businessAccountId == null || businessAccountId.isBlank()
+            ? CompletableFuture.completedFuture(List.of())
+            : directory.byBusinessAccount(businessAccountId);
+    return routes.thenCompose(accounts -> {
+      if (accounts.isEmpty()) {
+        return storeUnrouted(
+            "unknown WhatsApp business account for field " + change.field(), businessAccountId,
+            change.valueJson(), receivedAt);
+      }
+      ChannelAccount.PlatformUpdate update =
+          new ChannelAccount.PlatformUpdate(change.field(), change.valueJson(), digest(change), receivedAt);
+      List<CompletionStage<IngestReport>> recorded = new ArrayList<>();
+      for (ChannelRoute account : accounts) {
+        recorded.add(
+            sharding
+                .entityRefFor(
+                    ChannelAccountEntity.TYPE_KEY,
+                    ChannelAccountEntity.entityId(account.tenantId(), account.channel(), account.externalId()))
+                .<Integer>askWithStatus(
+                    replyTo -> new ChannelAccount.RecordPlatformUpdates(
+                        account.tenantId(), account.channel(), account.externalId(), List.of(update), replyTo),
+                    askTimeout)
+                .thenApply(events -> {
+                  metrics.eventsPersisted("channel-account", events);
+                  return new IngestReport(0, 0, 0, 1, 0, events);
+                }));
+      }
+      return allOf(recorded);
+    });
+  }
+
+  private CompletionStage<IngestReport> storeUnrouted(String reason, String accountRef, String json, Instant at) {
+    return unrouted
+        .store(new UnroutedItem(SOURCE, reason, accountRef, json, at))
+        .thenApply(done -> new IngestReport(0, 0, 0, 0, 1, 0));
+  }
+
+  /** The parts of a change kept verbatim for an operator when its account is unknown. */
+  private String describe(MessagesChange change) {
+    ObjectNode node = mapper.createObjectNode();
+    node.put("business_account_id", change.businessAccountId());
+    node.put("phone_number_id", change.phoneNumberId());
+    node.put("display_phone_number", change.displayPhoneNumber());
+    ArrayNode messages = node.putArray("messages");
+    change.messages().forEach(message -> messages.add(readTree(message.rawJson())));
+    ArrayNode statuses = node.putArray("statuses");
+    change.statuses().forEach(status -> statuses.add(readTree(status.rawJson())));
+    if (change.valueErrorsJson() != null) node.set("errors", readTree(change.valueErrorsJson()));
+    return node.toString();
+  }
+
+  private JsonNode readTree(String json) {
+    try {
+      return mapper.readTree(json);
+    } catch (Exception e) {
+      return mapper.getNodeFactory().textNode(json);
+    }
+  }
+
+  private static String digest(AccountChange change) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(change.field().getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      sha.update(change.valueJson().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    }
+  }
+
+  static CompletionStage<IngestReport> allOf(List<CompletionStage<IngestReport>> stages) {
+    CompletableFuture<?>[] futures = stages.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(futures)
+        .thenApply(done -> stages.stream()
+            .map(stage -> stage.toCompletableFuture().join())
+            .reduce(IngestReport.EMPTY, IngestReport::plus));
+  }
+}

@@ -1,0 +1,131 @@
+package io.flexoraa.engine.lead;
+
+import com.typesafe.config.Config;
+import io.flexoraa.engine.lead.LeadModel.Accepted;
+import io.flexoraa.engine.lead.LeadModel.Command;
+import io.flexoraa.engine.lead.LeadModel.Event;
+import io.flexoraa.engine.lead.LeadModel.GetLead;
+import io.flexoraa.engine.lead.LeadModel.ReceiveMessages;
+import io.flexoraa.engine.lead.LeadModel.RecordStatuses;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * One lead of one tenant, sharded by {@code tenantId:leadId}. It receives the messages routed to it (idempotent on
+ * the platform message id), records delivery statuses (never backwards), and re-keys itself when WhatsApp reports
+ * a new number. The rules live in {@link Lead}; this class only persists what they decide and replies once the
+ * events are durable, which is what lets the webhook acknowledge Meta.
+ */
+public final class LeadEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, Event, Lead> {
+
+  public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Lead");
+
+  /** Settings from {@code flexoraa.lead}. */
+  public record Settings(int dedupWindow, int snapshotEvery, int tagSlices) {
+    public static Settings fromConfig(Config config) {
+      Config lead = config.getConfig("flexoraa.lead");
+      return new Settings(lead.getInt("dedup-window"), lead.getInt("snapshot-every"), lead.getInt("tag-slices"));
+    }
+  }
+
+  private final String entityId;
+  private final Settings settings;
+  private final Clock clock;
+
+  private LeadEntity(String entityId, Settings settings, Clock clock) {
+    super(
+        PersistenceId.of(TYPE_KEY.name(), entityId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.entityId = entityId;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  public static Behavior<Command> create(String entityId, Settings settings, Clock clock) {
+    return new LeadEntity(entityId, settings, clock);
+  }
+
+  public static void init(ActorSystem<?> system, Settings settings, Clock clock) {
+    ClusterSharding.get(system)
+        .init(Entity.of(TYPE_KEY, context -> create(context.getEntityId(), settings, clock)));
+  }
+
+  public static String entityId(String tenantId, String leadId) {
+    return tenantId + ":" + leadId;
+  }
+
+  /** The projection tag of a lead: events are spread over a fixed number of slices, one projection each. */
+  public static String tagFor(String entityId, int tagSlices) {
+    return "lead-" + Math.floorMod(entityId.hashCode(), tagSlices);
+  }
+
+  public static List<String> allTags(int tagSlices) {
+    return java.util.stream.IntStream.range(0, tagSlices).mapToObj(slice -> "lead-" + slice).toList();
+  }
+
+  @Override
+  public Lead emptyState() {
+    return Lead.empty();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, Lead> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(ReceiveMessages.class, this::onReceive)
+        .onCommand(RecordStatuses.class, this::onStatuses)
+        .onCommand(GetLead.class, (state, command) -> Effect().reply(command.replyTo(), state.snapshot()))
+        .build();
+  }
+
+  private ReplyEffect<Event, Lead> onReceive(Lead state, ReceiveMessages command) {
+    List<Event> events =
+        state.decideReceive(
+            command.tenantId(), command.leadId(), command.identifiers(), command.profileNameEnc(),
+            command.messages(), clock);
+    int fresh = (int) events.stream().filter(event -> event instanceof LeadModel.MessageReceived).count();
+    Accepted accepted = new Accepted(command.leadId(), events.size(), command.messages().size() - fresh);
+    if (events.isEmpty()) return Effect().reply(command.replyTo(), StatusReply.success(accepted));
+    return Effect().persist(events).thenReply(command.replyTo(), updated -> StatusReply.success(accepted));
+  }
+
+  private ReplyEffect<Event, Lead> onStatuses(Lead state, RecordStatuses command) {
+    List<Event> events = state.decideStatuses(command.tenantId(), command.leadId(), command.statuses(), clock);
+    Accepted accepted =
+        new Accepted(command.leadId(), events.size(), command.statuses().size() - events.size());
+    if (events.isEmpty()) return Effect().reply(command.replyTo(), StatusReply.success(accepted));
+    return Effect().persist(events).thenReply(command.replyTo(), updated -> StatusReply.success(accepted));
+  }
+
+  @Override
+  public EventHandler<Lead, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onAnyEvent((state, event) -> state.apply(event, settings.dedupWindow()));
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return Set.of(tagFor(entityId, settings.tagSlices()));
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+}

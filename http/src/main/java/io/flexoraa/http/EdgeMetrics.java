@@ -1,0 +1,40 @@
+package io.flexoraa.http;
+
+import io.flexoraa.engine.ports.EngineMetrics;
+import kamon.Kamon;
+import kamon.metric.MeasurementUnit;
+
+/**
+ * The engine's own metrics in Kamon (exported at /metrics beside Kamon's HTTP, actor and JVM metrics): webhooks by
+ * outcome, acknowledgement latency, persisted events by entity type, and live entities per type on this node.
+ */
+public final class EdgeMetrics implements EngineMetrics {
+
+  public void webhook(String outcome, long startedAtNanos) {
+    webhookReceived(outcome);
+    if ("accepted".equals(outcome)) {
+      Kamon.histogram("flexoraa_webhook_ack_latency", "From receiving a webhook to acknowledging it",
+              MeasurementUnit.time().nanoseconds())
+          .withoutTags()
+          .record(System.nanoTime() - startedAtNanos);
+    }
+  }
+
+  @Override
+  public void webhookReceived(String outcome) {
+    Kamon.counter("flexoraa_webhooks", "Meta webhook POSTs by outcome").withTag("outcome", outcome).increment();
+  }
+
+  @Override
+  public void eventsPersisted(String entityType, int count) {
+    if (count > 0) {
+      Kamon.counter("flexoraa_events_persisted", "Events persisted, by entity type")
+          .withTag("entity", entityType).increment(count);
+    }
+  }
+
+  public void liveEntities(String entityType, long count) {
+    Kamon.gauge("flexoraa_live_entities", "Entities alive in this node's shard regions")
+        .withTag("entity", entityType).update(count);
+  }
+}

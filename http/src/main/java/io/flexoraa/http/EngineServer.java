@@ -1,0 +1,231 @@
+package io.flexoraa.http;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.flexoraa.engine.channel.ChannelAccountEntity;
+import io.flexoraa.engine.ingest.LeadIntake;
+import io.flexoraa.engine.ingest.WhatsAppIngest;
+import io.flexoraa.engine.lead.LeadEntity;
+import io.flexoraa.engine.tenant.TenantEntity;
+import io.flexoraa.persistence.Database;
+import io.flexoraa.persistence.DatabaseSettings;
+import io.flexoraa.persistence.Jdbc;
+import io.flexoraa.persistence.crypto.MasterKey;
+import io.flexoraa.persistence.crypto.TinkPiiCipher;
+import io.flexoraa.persistence.directory.JdbcChannelDirectory;
+import io.flexoraa.persistence.directory.JdbcUnroutedStore;
+import io.flexoraa.persistence.identity.JdbcIdentityIndex;
+import io.flexoraa.persistence.projection.LeadProjections;
+import io.flexoraa.persistence.readmodel.LeadQueries;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.AddressFromURIString;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts one engine node: database (embedded unless DATABASE_URL), actor system in a Pekko cluster, the sharded
+ * entities, the projections, and the HTTP edge; reports ready only when all of that is up. Stopping goes through
+ * coordinated shutdown: readiness drops, the port unbinds, in-flight requests finish, shards hand off, and the
+ * database closes last.
+ */
+public final class EngineServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EngineServer.class);
+
+  private final ActorSystem<Void> system;
+  private final Database database;
+  private final ServerBinding binding;
+  private final String operatorKey;
+  private final ExecutorService blocking;
+  private final AtomicBoolean ready;
+
+  private EngineServer(ActorSystem<Void> system, Database database, ServerBinding binding, String operatorKey,
+      ExecutorService blocking, AtomicBoolean ready) {
+    this.system = system;
+    this.database = database;
+    this.binding = binding;
+    this.operatorKey = operatorKey;
+    this.blocking = blocking;
+    this.ready = ready;
+  }
+
+  public static EngineServer start(Config loaded, Clock clock) {
+    Path dataDirectory = Path.of(loaded.getString("flexoraa.data-dir")).toAbsolutePath();
+    Database database = Database.open(DatabaseSettings.fromConfig(loaded, dataDirectory));
+    Config config = withJournalDatabase(loaded, database);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "flexoraa", config);
+    AtomicBoolean ready = new AtomicBoolean(false);
+    ExecutorService blocking = Executors.newFixedThreadPool(config.getInt("flexoraa.database.blocking-threads"));
+    try {
+      joinCluster(system, config.getString("flexoraa.seed-nodes"));
+
+      Jdbc jdbc = new Jdbc(database.dataSource(), blocking);
+      MasterKey masterKey = MasterKey.load(optional(config.getString("flexoraa.master-key")), dataDirectory);
+      TinkPiiCipher cipher = new TinkPiiCipher(
+          database.dataSource(), masterKey.aead(), blocking, config.getInt("flexoraa.crypto.cache-size"));
+      JdbcIdentityIndex identityIndex =
+          new JdbcIdentityIndex(database.dataSource(), blocking, config.getInt("flexoraa.identity.cache-size"));
+      JdbcChannelDirectory directory = new JdbcChannelDirectory(jdbc);
+      JdbcUnroutedStore unrouted = new JdbcUnroutedStore(jdbc);
+      EdgeMetrics metrics = new EdgeMetrics();
+
+      LeadEntity.Settings leadSettings = LeadEntity.Settings.fromConfig(config);
+      LeadEntity.init(system, leadSettings, clock);
+      TenantEntity.init(system, config, clock);
+      ChannelAccountEntity.init(system, config, clock);
+      LiveEntityGauges.start(system, metrics);
+      LeadProjections.init(system, database.dataSource(), leadSettings.tagSlices(),
+          config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
+
+      Duration askTimeout = config.getDuration("flexoraa.http.ask-timeout");
+      Duration ingestTimeout = config.getDuration("flexoraa.ingest.ask-timeout");
+      LeadIntake leadIntake = new LeadIntake(system, identityIndex, cipher, unrouted, metrics, ingestTimeout);
+      WhatsAppIngest ingest = new WhatsAppIngest(system, directory, leadIntake, unrouted, metrics, Json.MAPPER, ingestTimeout);
+
+      Secrets.OperatorKey operator = Secrets.operatorKey(config.getString("flexoraa.operator-key"), dataDirectory);
+      String appSecret = config.getString("flexoraa.meta.app-secret");
+      if (appSecret.isEmpty()) {
+        appSecret = Secrets.random(32);
+        log.warn("META_APP_SECRET is not set: webhooks cannot be verified and every POST to /webhooks/meta gets 401");
+      }
+      Authenticator authenticator = new Authenticator(
+          operator.value(), system, askTimeout, config.getDuration("flexoraa.http.api-key-cache-ttl"));
+      WebhookRoutes webhooks = new WebhookRoutes(system, new WebhookSignature(appSecret),
+          config.getString("flexoraa.meta.verify-token"), directory, ingest, metrics,
+          config.getBytes("flexoraa.http.webhook-max-bytes"), Duration.ofSeconds(10), clock);
+      ApiRoutes api = new ApiRoutes(system, authenticator, directory, new LeadQueries(jdbc, cipher), unrouted, cipher,
+          config.getStringList("flexoraa.plans"), askTimeout);
+      OpsRoutes ops = new OpsRoutes(ready::get);
+
+      Route route = new AllDirectives() {}.concat(ops.route(), webhooks.route(), api.route());
+      ServerBinding binding = Http.get(system)
+          .newServerAt(config.getString("flexoraa.http.host"), config.getInt("flexoraa.http.port"))
+          .bind(EdgeErrors.seal(route))
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+      registerShutdown(system, binding, ready);
+
+      awaitMemberUp(system, Duration.ofSeconds(60));
+      ready.set(true);
+      String url = "http://" + hostForUrl(config.getString("flexoraa.http.host")) + ":" + binding.localAddress().getPort();
+      log.info("Flexoraa Engine ready at {} (database: {})", url, database.isEmbedded() ? "embedded PostgreSQL in " + dataDirectory : "DATABASE_URL");
+      if (operator.generated()) {
+        log.info("Operator key (generated, stored in {}): {}", dataDirectory.resolve("operator-key"), operator.value());
+      } else {
+        log.info("Operator key: from {}", config.getString("flexoraa.operator-key").isEmpty() ? dataDirectory.resolve("operator-key") : "FLEXORAA_OPERATOR_KEY");
+      }
+      return new EngineServer(system, database, binding, operator.value(), blocking, ready);
+    } catch (Exception e) {
+      system.terminate();
+      blocking.shutdownNow();
+      database.close();
+      throw new IllegalStateException("the engine could not start: " + e.getMessage(), e);
+    }
+  }
+
+  /** The journal's Slick pool connects to the same database the engine opened. */
+  private static Config withJournalDatabase(Config config, Database database) {
+    return ConfigFactory.parseMap(Map.of(
+            "pekko-persistence-jdbc.shared-databases.slick.db.url", database.jdbcUrl(),
+            "pekko-persistence-jdbc.shared-databases.slick.db.user", database.user(),
+            "pekko-persistence-jdbc.shared-databases.slick.db.password", database.password()))
+        .withFallback(config)
+        .resolve();
+  }
+
+  private static void joinCluster(ActorSystem<?> system, String seedNodes) {
+    Cluster cluster = Cluster.get(system);
+    List<Address> seeds = Arrays.stream(seedNodes.split(","))
+        .map(String::trim).filter(seed -> !seed.isEmpty()).map(AddressFromURIString::parse).toList();
+    if (seeds.isEmpty()) {
+      cluster.manager().tell(new org.apache.pekko.cluster.typed.Join(cluster.selfMember().address()));
+    } else {
+      cluster.manager().tell(new JoinSeedNodes(seeds));
+    }
+  }
+
+  private static void awaitMemberUp(ActorSystem<?> system, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
+      if (System.nanoTime() > deadline) throw new IllegalStateException("did not join the cluster within " + timeout);
+      Thread.sleep(50);
+    }
+  }
+
+  private static void registerShutdown(ActorSystem<?> system, ServerBinding binding, AtomicBoolean ready) {
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "not-ready", () -> {
+      ready.set(false);
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind", () -> binding.unbind());
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "http-requests-done",
+        () -> binding.terminate(Duration.ofSeconds(10)).thenApply(terminated -> Done.getInstance()));
+  }
+
+  private static Optional<String> optional(String value) {
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+  }
+
+  private static String hostForUrl(String host) {
+    return "0.0.0.0".equals(host) ? "localhost" : host;
+  }
+
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  public String operatorKey() {
+    return operatorKey;
+  }
+
+  public boolean isReady() {
+    return ready.get();
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  /** Graceful stop through coordinated shutdown; returns when the database is closed. */
+  @Override
+  public void close() {
+    try {
+      CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason()).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      blocking.shutdown();
+      blocking.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("Engine did not stop cleanly: {}", e.toString());
+    }
+    // the journal writes until the entities have stopped, so the database goes last
+    database.close();
+    log.info("Database closed; engine stopped");
+  }
+}

@@ -1,0 +1,131 @@
+package io.flexoraa.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flexoraa.engine.ingest.WhatsAppIngest;
+import io.flexoraa.engine.ports.ChannelDirectory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /webhooks/meta}: the subscription handshake (GET) and event delivery (POST). A POST is answered 200 only
+ * after everything in it is persisted; a bad signature is 401 before anything is parsed, an oversized body 413,
+ * a body that is not JSON 400, and a persistence timeout 503 (Meta retries; ingestion is idempotent).
+ */
+public final class WebhookRoutes extends AllDirectives {
+  private static final Logger log = LoggerFactory.getLogger(WebhookRoutes.class);
+
+  private final ActorSystem<?> system;
+  private final WebhookSignature signature;
+  private final String globalVerifyToken;
+  private final ChannelDirectory directory;
+  private final WhatsAppIngest ingest;
+  private final EdgeMetrics metrics;
+  private final long maxBytes;
+  private final Duration readTimeout;
+  private final Clock clock;
+
+  public WebhookRoutes(
+      ActorSystem<?> system, WebhookSignature signature, String globalVerifyToken, ChannelDirectory directory,
+      WhatsAppIngest ingest, EdgeMetrics metrics, long maxBytes, Duration readTimeout, Clock clock) {
+    this.system = system;
+    this.signature = signature;
+    this.globalVerifyToken = globalVerifyToken;
+    this.directory = directory;
+    this.ingest = ingest;
+    this.metrics = metrics;
+    this.maxBytes = maxBytes;
+    this.readTimeout = readTimeout;
+    this.clock = clock;
+  }
+
+  public Route route() {
+    return path(PathMatchers.segment("webhooks").slash("meta"), () -> concat(get(this::handshake), post(this::receive)));
+  }
+
+  private Route handshake() {
+    return parameterOptional("hub.mode", mode -> parameterOptional("hub.verify_token", token ->
+        parameterOptional("hub.challenge", challenge -> {
+          if (mode.isEmpty() || token.isEmpty() || challenge.isEmpty()) {
+            return complete(Problems.badRequest(
+                mode.isEmpty() ? "hub.mode" : token.isEmpty() ? "hub.verify_token" : "hub.challenge",
+                "hub.mode, hub.verify_token and hub.challenge are required"));
+          }
+          if (!"subscribe".equals(mode.get())) return complete(Problems.forbidden("hub.mode must be subscribe"));
+          return onSuccess(verifyTokenMatches(token.get()), matches -> matches
+              ? complete(HttpResponse.create()
+                  .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, challenge.get())))
+              : complete(Problems.forbidden("verify token does not match")));
+        })));
+  }
+
+  private CompletionStage<Boolean> verifyTokenMatches(String token) {
+    if (!globalVerifyToken.isEmpty() && Secrets.constantTimeEquals(token, globalVerifyToken)) {
+      return CompletableFuture.completedFuture(true);
+    }
+    return directory.anyAccountHasVerifyTokenHash(Secrets.sha256Hex(token));
+  }
+
+  private Route receive() {
+    long startedAt = System.nanoTime();
+    return optionalHeaderValueByName("X-Hub-Signature-256", header -> extractRequestEntity(entity ->
+        onComplete(entity.toStrict(readTimeout.toMillis(), maxBytes, system), strict -> {
+          if (strict.isFailure()) return complete(unreadable(strict.failed().get()));
+          return handle(strict.get(), header, startedAt);
+        })));
+  }
+
+  private Route handle(HttpEntity.Strict strict, Optional<String> header, long startedAt) {
+    byte[] body = strict.getData().toArray();
+    if (!signature.verify(body, header.orElse(null))) {
+      metrics.webhook("rejected-signature", startedAt);
+      return complete(Problems.of(StatusCodes.UNAUTHORIZED, "Invalid signature",
+          header.isEmpty() ? "X-Hub-Signature-256 header is missing" : "X-Hub-Signature-256 does not match the body"));
+    }
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(body);
+    } catch (Exception notJson) {
+      root = null;
+    }
+    if (root == null || !root.isObject()) {
+      metrics.webhook("rejected-body", startedAt);
+      return complete(Problems.badRequest("body", "webhook body must be a JSON object"));
+    }
+    return onComplete(ingest.ingest(root, clock.instant()), result -> {
+      if (result.isSuccess()) {
+        metrics.webhook("accepted", startedAt);
+        return complete(HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, "EVENT_RECEIVED")));
+      }
+      Throwable cause = result.failed().get();
+      if (cause instanceof CompletionException && cause.getCause() != null) cause = cause.getCause();
+      log.warn("Webhook not persisted in time, answering 503 so Meta retries: {}", cause.toString());
+      metrics.webhook("failed", startedAt);
+      return complete(Problems.unavailable("the webhook could not be persisted; retry later"));
+    });
+  }
+
+  private HttpResponse unreadable(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof EntityStreamSizeException) {
+      return Problems.of(StatusCodes.PAYLOAD_TOO_LARGE, "Payload too large",
+          "webhook bodies are limited to " + maxBytes + " bytes");
+    }
+    return Problems.badRequest("body", "the request body could not be read");
+  }
+}

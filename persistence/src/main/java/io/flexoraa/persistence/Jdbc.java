@@ -1,0 +1,46 @@
+package io.flexoraa.persistence;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import javax.sql.DataSource;
+
+/** Runs blocking JDBC work off the actor dispatchers and hands back a stage; SQL failures fail the stage. */
+public final class Jdbc {
+  private final DataSource dataSource;
+  private final Executor executor;
+
+  public Jdbc(DataSource dataSource, Executor executor) {
+    this.dataSource = dataSource;
+    this.executor = executor;
+  }
+
+  @FunctionalInterface
+  public interface Work<T> {
+    T apply(Connection connection) throws SQLException;
+  }
+
+  public <T> CompletionStage<T> async(Work<T> work) {
+    return CompletableFuture.supplyAsync(() -> run(work), executor);
+  }
+
+  public <T> T run(Work<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      return work.apply(connection);
+    } catch (SQLException e) {
+      throw new DatabaseException(e);
+    }
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  public static final class DatabaseException extends RuntimeException {
+    DatabaseException(SQLException cause) {
+      super("database operation failed: " + cause.getSQLState(), cause);
+    }
+  }
+}

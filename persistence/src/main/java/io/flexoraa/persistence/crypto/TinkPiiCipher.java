@@ -1,0 +1,362 @@
+package io.flexoraa.persistence.crypto;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.Mac;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import com.google.crypto.tink.mac.MacConfig;
+import com.google.crypto.tink.mac.PredefinedMacParameters;
+import io.flexoraa.engine.ports.PiiCipher;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+
+/**
+ * Envelope encryption on Tink: master key → tenant keys (table {@code tenant_keys}) → one data key per lead (table
+ * {@code lead_keys}). Keys are created on first use with INSERT ... ON CONFLICT DO NOTHING followed by reading back
+ * whichever row won, so threads and processes racing on a new lead all end up with the one stored key.
+ *
+ * <p>After first use everything is served from bounded caches holding already-completed stages, so the hot path does
+ * no SQL and allocates little more than the lookup key.
+ */
+public final class TinkPiiCipher implements PiiCipher {
+  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+  private static final HexFormat HEX = HexFormat.of();
+
+  static {
+    try {
+      AeadConfig.register();
+      MacConfig.register();
+    } catch (GeneralSecurityException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final DataSource dataSource;
+  private final Aead master;
+  private final Executor blockingExecutor;
+  private final LruCache<String, TenantKeys> tenants;
+  private final LruCache<LeadId, LeadEntry> leads;
+  /** Bumped by every shred so that a load which started before it does not put the destroyed key back in cache. */
+  private final AtomicLong shreds = new AtomicLong();
+
+  public TinkPiiCipher(DataSource dataSource, Aead master, Executor blockingExecutor, int cacheSize) {
+    if (cacheSize < 1) throw new IllegalArgumentException("cacheSize must be positive, was " + cacheSize);
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.master = Objects.requireNonNull(master, "master");
+    this.blockingExecutor = Objects.requireNonNull(blockingExecutor, "blockingExecutor");
+    this.tenants = new LruCache<>(cacheSize);
+    this.leads = new LruCache<>(cacheSize);
+  }
+
+  @Override
+  public CompletionStage<FieldCipher> leadCipher(String tenantId, String leadId) {
+    LeadEntry cached = leads.get(new LeadId(tenantId, leadId));
+    if (cached != null) return cached.cipherStage();
+    long generation = shreds.get();
+    return CompletableFuture.supplyAsync(
+        () -> loadLead(tenantId, leadId, true, generation).orElseThrow().cipher(), blockingExecutor);
+  }
+
+  @Override
+  public CompletionStage<Optional<FieldCipher>> existingLeadCipher(String tenantId, String leadId) {
+    LeadEntry cached = leads.get(new LeadId(tenantId, leadId));
+    if (cached != null) return cached.existingStage();
+    long generation = shreds.get();
+    return CompletableFuture.supplyAsync(
+        () -> loadLead(tenantId, leadId, false, generation).map(LeadEntry::cipher), blockingExecutor);
+  }
+
+  @Override
+  public CompletionStage<BlindIndex> blindIndex(String tenantId) {
+    TenantKeys cached = tenants.get(tenantId);
+    if (cached != null) return cached.blindIndexStage();
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (Connection connection = dataSource.getConnection()) {
+            return tenantKeys(connection, tenantId, true).blindIndex();
+          } catch (SQLException e) {
+            throw new IllegalStateException("Could not load the keys of tenant " + tenantId, e);
+          }
+        },
+        blockingExecutor);
+  }
+
+  @Override
+  public CompletionStage<Boolean> shredLead(String tenantId, String leadId) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          int deleted;
+          try (Connection connection = dataSource.getConnection();
+              PreparedStatement delete =
+                  connection.prepareStatement("DELETE FROM lead_keys WHERE tenant_id = ? AND lead_id = ?")) {
+            delete.setString(1, tenantId);
+            delete.setString(2, leadId);
+            deleted = delete.executeUpdate();
+          } catch (SQLException e) {
+            throw new IllegalStateException("Could not shred lead " + leadId + " of tenant " + tenantId, e);
+          }
+          shreds.incrementAndGet();
+          leads.remove(new LeadId(tenantId, leadId));
+          return deleted > 0;
+        },
+        blockingExecutor);
+  }
+
+  private Optional<LeadEntry> loadLead(String tenantId, String leadId, boolean create, long generation) {
+    byte[] associatedData = (tenantId + "/" + leadId).getBytes(StandardCharsets.UTF_8);
+    try (Connection connection = dataSource.getConnection()) {
+      byte[] wrapped = selectLeadKeyset(connection, tenantId, leadId);
+      if (wrapped == null && !create) return Optional.empty();
+      TenantKeys tenant = tenantKeys(connection, tenantId, create);
+      if (wrapped == null) {
+        byte[] fresh = wrap(newKeyset(PredefinedAeadParameters.AES256_GCM), tenant.aead(), associatedData);
+        insertLeadKeyset(connection, tenantId, leadId, fresh);
+        wrapped = selectLeadKeyset(connection, tenantId, leadId);
+        if (wrapped == null) {
+          throw new IllegalStateException(
+              "Lead " + leadId + " of tenant " + tenantId + " was shredded while its key was being created");
+        }
+      }
+      LeadEntry entry = openLead(tenantId, leadId, tenant, wrapped, associatedData);
+      leads.putUnlessChanged(new LeadId(tenantId, leadId), entry, shreds, generation);
+      return Optional.of(entry);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not load the key of lead " + leadId + " of tenant " + tenantId, e);
+    }
+  }
+
+  private static LeadEntry openLead(
+      String tenantId, String leadId, TenantKeys tenant, byte[] wrapped, byte[] associatedData) {
+    Aead aead;
+    try {
+      aead = unwrap(wrapped, tenant.aead(), associatedData).getPrimitive(RegistryConfiguration.get(), Aead.class);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(
+          "The key of lead " + leadId + " of tenant " + tenantId + " cannot be decrypted with its tenant's key");
+    }
+    LeadFieldCipher cipher = new LeadFieldCipher(aead, associatedData);
+    return new LeadEntry(
+        cipher, CompletableFuture.completedStage(cipher), CompletableFuture.completedStage(Optional.of(cipher)));
+  }
+
+  /** Tenant keys are never deleted, so unlike lead keys they are cached without a generation check. */
+  private TenantKeys tenantKeys(Connection connection, String tenantId, boolean create) throws SQLException {
+    TenantKeys cached = tenants.get(tenantId);
+    if (cached != null) return cached;
+    byte[] associatedData = tenantId.getBytes(StandardCharsets.UTF_8);
+    byte[][] stored = selectTenantKeysets(connection, tenantId);
+    if (stored == null) {
+      if (!create) {
+        throw new IllegalStateException("Tenant " + tenantId + " has lead keys but no tenant keys");
+      }
+      insertTenantKeysets(
+          connection,
+          tenantId,
+          wrap(newKeyset(PredefinedAeadParameters.AES256_GCM), master, associatedData),
+          wrap(newKeyset(PredefinedMacParameters.HMAC_SHA256_256BITTAG), master, associatedData));
+      stored = selectTenantKeysets(connection, tenantId);
+      if (stored == null) throw new IllegalStateException("The keys of tenant " + tenantId + " vanished");
+    }
+    TenantKeys keys;
+    try {
+      Aead aead = unwrap(stored[0], master, associatedData).getPrimitive(RegistryConfiguration.get(), Aead.class);
+      Mac mac = unwrap(stored[1], master, associatedData).getPrimitive(RegistryConfiguration.get(), Mac.class);
+      BlindIndex blindIndex = new TenantBlindIndex(mac);
+      keys = new TenantKeys(aead, blindIndex, CompletableFuture.completedStage(blindIndex));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(
+          "The keys of tenant " + tenantId + " cannot be decrypted with this master key: is "
+              + MasterKey.ENVIRONMENT_VARIABLE + " (or " + MasterKey.FILE_NAME
+              + ") the key this database was created with?");
+    }
+    tenants.put(tenantId, keys);
+    return keys;
+  }
+
+  private static byte[] selectLeadKeyset(Connection connection, String tenantId, String leadId) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT keyset FROM lead_keys WHERE tenant_id = ? AND lead_id = ?")) {
+      select.setString(1, tenantId);
+      select.setString(2, leadId);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? rows.getBytes(1) : null;
+      }
+    }
+  }
+
+  private static void insertLeadKeyset(Connection connection, String tenantId, String leadId, byte[] keyset)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO lead_keys (tenant_id, lead_id, keyset) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+      insert.setString(1, tenantId);
+      insert.setString(2, leadId);
+      insert.setBytes(3, keyset);
+      insert.executeUpdate();
+    }
+  }
+
+  private static byte[][] selectTenantKeysets(Connection connection, String tenantId) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT aead_keyset, mac_keyset FROM tenant_keys WHERE tenant_id = ?")) {
+      select.setString(1, tenantId);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? new byte[][] {rows.getBytes(1), rows.getBytes(2)} : null;
+      }
+    }
+  }
+
+  private static void insertTenantKeysets(Connection connection, String tenantId, byte[] aead, byte[] mac)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO tenant_keys (tenant_id, aead_keyset, mac_keyset) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+      insert.setString(1, tenantId);
+      insert.setBytes(2, aead);
+      insert.setBytes(3, mac);
+      insert.executeUpdate();
+    }
+  }
+
+  private static KeysetHandle newKeyset(com.google.crypto.tink.Parameters parameters) {
+    try {
+      return KeysetHandle.generateNew(parameters, RegistryConfiguration.get());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Could not generate a key", e);
+    }
+  }
+
+  private static byte[] wrap(KeysetHandle keyset, Aead wrappingKey, byte[] associatedData) {
+    try {
+      return TinkProtoKeysetFormat.serializeEncryptedKeyset(
+          keyset, wrappingKey, associatedData, RegistryConfiguration.get());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Could not encrypt a new key", e);
+    }
+  }
+
+  private static KeysetHandle unwrap(byte[] wrapped, Aead wrappingKey, byte[] associatedData)
+      throws GeneralSecurityException {
+    return TinkProtoKeysetFormat.parseEncryptedKeyset(
+        wrapped, wrappingKey, associatedData, RegistryConfiguration.get());
+  }
+
+  private record LeadId(String tenantId, String leadId) {}
+
+  private record TenantKeys(Aead aead, BlindIndex blindIndex, CompletionStage<BlindIndex> blindIndexStage) {}
+
+  /** The stages are built once so that cache hits hand out the same completed, caller-proof objects every time. */
+  private record LeadEntry(
+      FieldCipher cipher,
+      CompletionStage<FieldCipher> cipherStage,
+      CompletionStage<Optional<FieldCipher>> existingStage) {}
+
+  private static final class LeadFieldCipher implements FieldCipher {
+    private final Aead aead;
+    /** Binds each ciphertext to its lead, so a field copied onto another lead's event does not decrypt there. */
+    private final byte[] associatedData;
+
+    LeadFieldCipher(Aead aead, byte[] associatedData) {
+      this.aead = aead;
+      this.associatedData = associatedData;
+    }
+
+    @Override
+    public String encrypt(String plaintext) {
+      Objects.requireNonNull(plaintext, "plaintext");
+      try {
+        return ENCODER.encodeToString(aead.encrypt(plaintext.getBytes(StandardCharsets.UTF_8), associatedData));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("Encryption failed", e);
+      }
+    }
+
+    /** Failures carry no cause: Tink's exception adds nothing, and a bad ciphertext is an input error, not a bug. */
+    @Override
+    public String decrypt(String ciphertext) {
+      Objects.requireNonNull(ciphertext, "ciphertext");
+      byte[] bytes;
+      try {
+        bytes = DECODER.decode(ciphertext);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("Ciphertext is not URL-safe base64");
+      }
+      try {
+        return new String(aead.decrypt(bytes, associatedData), StandardCharsets.UTF_8);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalArgumentException("Ciphertext was not produced by this lead's key or was altered");
+      }
+    }
+  }
+
+  private static final class TenantBlindIndex implements BlindIndex {
+    private final Mac mac;
+
+    TenantBlindIndex(Mac mac) {
+      this.mac = mac;
+    }
+
+    @Override
+    public String of(String kind, String value) {
+      try {
+        return HEX.formatHex(mac.computeMac((kind + ":" + value).getBytes(StandardCharsets.UTF_8)));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("Could not compute a blind index", e);
+      }
+    }
+  }
+
+  /**
+   * Least-recently-used map behind one lock. Every read reorders the map, so reads take the lock too; at a few
+   * thousand lookups a second the critical section (a hash lookup and a relink) is far below any contention.
+   */
+  private static final class LruCache<K, V> {
+    private final Map<K, V> entries;
+
+    LruCache(int capacity) {
+      this.entries =
+          new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+              return size() > capacity;
+            }
+          };
+    }
+
+    synchronized V get(K key) {
+      return entries.get(key);
+    }
+
+    synchronized void put(K key, V value) {
+      entries.put(key, value);
+    }
+
+    /** Checked under the same lock that {@link #remove} takes, so a concurrent shred either wins or evicts after. */
+    synchronized void putUnlessChanged(K key, V value, AtomicLong generation, long expected) {
+      if (generation.get() == expected) entries.put(key, value);
+    }
+
+    synchronized void remove(K key) {
+      entries.remove(key);
+    }
+  }
+}

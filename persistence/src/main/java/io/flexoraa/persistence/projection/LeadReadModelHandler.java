@@ -1,0 +1,192 @@
+package io.flexoraa.persistence.projection;
+
+import io.flexoraa.engine.lead.LeadModel;
+import io.flexoraa.engine.lead.LeadModel.Event;
+import io.flexoraa.engine.lead.LeadModel.Identifier;
+import io.flexoraa.engine.lead.StatusOrder;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the {@code leads} and {@code lead_messages} read models from the lead event stream. A group of events is
+ * written in one transaction together with the projection offset (exactly-once). Every write is also idempotent
+ * on its own — message rows on the platform id, statuses guarded by rank — so even a replay changes nothing.
+ */
+public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<Event>>, PooledJdbcSession> {
+  private static final Logger log = LoggerFactory.getLogger(LeadReadModelHandler.class);
+
+  private final String tag;
+
+  public LeadReadModelHandler(String tag) {
+    this.tag = tag;
+  }
+
+  @Override
+  public void start() {
+    log.info("Lead read-model projection for {} started", tag);
+  }
+
+  @Override
+  public void stop() {
+    log.info("Lead read-model projection for {} stopped", tag);
+  }
+
+  @Override
+  public void process(PooledJdbcSession session, List<EventEnvelope<Event>> envelopes) throws Exception {
+    session.withConnection(connection -> {
+      for (EventEnvelope<Event> envelope : envelopes) apply(connection, envelope.event());
+      return null;
+    });
+  }
+
+  private void apply(Connection connection, Event event) throws SQLException {
+    if (event instanceof LeadModel.LeadCreated created) {
+      leadCreated(connection, created);
+    } else if (event instanceof LeadModel.IdentifierAttached attached) {
+      identifier(connection, attached.tenantId(), attached.leadId(), attached.identifier(), false);
+    } else if (event instanceof LeadModel.PhoneNumberChanged changed) {
+      for (Identifier identifier : changed.newIdentifiers()) {
+        identifier(connection, changed.tenantId(), changed.leadId(), identifier, true);
+      }
+    } else if (event instanceof LeadModel.MessageReceived received) {
+      messageReceived(connection, received);
+    } else if (event instanceof LeadModel.MessageStatusChanged changed) {
+      statusChanged(connection, changed);
+    }
+  }
+
+  private void leadCreated(Connection connection, LeadModel.LeadCreated created) throws SQLException {
+    Identifier phone = find(created.identifiers(), LeadModel.PHONE);
+    Identifier waId = find(created.identifiers(), LeadModel.WA_ID);
+    Identifier bsuid = find(created.identifiers(), LeadModel.BSUID);
+    try (PreparedStatement insert = connection.prepareStatement(
+        "INSERT INTO leads (tenant_id, lead_id, channel, name_enc, phone_enc, phone_index, phone_valid, wa_id_enc,"
+            + " bsuid_enc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+      insert.setString(1, created.tenantId());
+      insert.setString(2, created.leadId());
+      insert.setString(3, created.channel());
+      insert.setString(4, created.nameEnc());
+      insert.setString(5, phone == null ? null : phone.valueEnc());
+      insert.setString(6, phone == null ? null : phone.index());
+      insert.setObject(7, phone == null ? null : phone.valid());
+      insert.setString(8, waId == null ? null : waId.valueEnc());
+      insert.setString(9, bsuid == null ? null : bsuid.valueEnc());
+      insert.setTimestamp(10, Timestamp.from(created.at()));
+      insert.setTimestamp(11, Timestamp.from(created.at()));
+      insert.executeUpdate();
+    }
+  }
+
+  /** A learnt identifier fills an empty slot; a number change ({@code replace}) overrides the current one. */
+  private void identifier(Connection connection, String tenantId, String leadId, Identifier identifier, boolean replace)
+      throws SQLException {
+    String sql = switch (identifier.kind()) {
+      case LeadModel.PHONE -> replace
+          ? "UPDATE leads SET phone_enc = ?, phone_index = ?, phone_valid = ?, updated_at = now()"
+              + " WHERE tenant_id = ? AND lead_id = ?"
+          : "UPDATE leads SET phone_enc = ?, phone_index = ?, phone_valid = ?, updated_at = now()"
+              + " WHERE tenant_id = ? AND lead_id = ? AND phone_enc IS NULL";
+      case LeadModel.WA_ID -> "UPDATE leads SET wa_id_enc = ?, updated_at = now() WHERE tenant_id = ? AND lead_id = ?"
+          + (replace ? "" : " AND wa_id_enc IS NULL");
+      case LeadModel.BSUID -> "UPDATE leads SET bsuid_enc = ?, updated_at = now() WHERE tenant_id = ? AND lead_id = ?"
+          + (replace ? "" : " AND bsuid_enc IS NULL");
+      default -> null;
+    };
+    if (sql == null) return;
+    try (PreparedStatement update = connection.prepareStatement(sql)) {
+      int index = 1;
+      update.setString(index++, identifier.valueEnc());
+      if (LeadModel.PHONE.equals(identifier.kind())) {
+        update.setString(index++, identifier.index());
+        update.setBoolean(index++, identifier.valid());
+      }
+      update.setString(index++, tenantId);
+      update.setString(index, leadId);
+      update.executeUpdate();
+    }
+  }
+
+  private void messageReceived(Connection connection, LeadModel.MessageReceived received) throws SQLException {
+    LeadModel.InboundMessage message = received.message();
+    Instant sentAt = message.sentAt() != null ? message.sentAt() : received.receivedAt();
+    int inserted;
+    try (PreparedStatement insert = connection.prepareStatement(
+        "INSERT INTO lead_messages (tenant_id, lead_id, platform_message_id, direction, channel, channel_account, type,"
+            + " text_enc, sent_at, received_at) VALUES (?, ?, ?, 'inbound', ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (tenant_id, platform_message_id) DO NOTHING")) {
+      insert.setString(1, received.tenantId());
+      insert.setString(2, received.leadId());
+      insert.setString(3, message.platformMessageId());
+      insert.setString(4, message.channel());
+      insert.setString(5, message.channelAccount());
+      insert.setString(6, message.type());
+      insert.setString(7, message.textEnc());
+      insert.setTimestamp(8, Timestamp.from(sentAt));
+      insert.setTimestamp(9, Timestamp.from(received.receivedAt()));
+      inserted = insert.executeUpdate();
+    }
+    if (inserted == 0) return;
+    try (PreparedStatement update = connection.prepareStatement(
+        "UPDATE leads SET inbound_count = inbound_count + 1,"
+            + " first_inbound_at = LEAST(COALESCE(first_inbound_at, ?), ?),"
+            + " last_inbound_at = GREATEST(COALESCE(last_inbound_at, ?), ?), updated_at = ?"
+            + " WHERE tenant_id = ? AND lead_id = ?")) {
+      Timestamp at = Timestamp.from(sentAt);
+      update.setTimestamp(1, at);
+      update.setTimestamp(2, at);
+      update.setTimestamp(3, at);
+      update.setTimestamp(4, at);
+      update.setTimestamp(5, Timestamp.from(received.receivedAt()));
+      update.setString(6, received.tenantId());
+      update.setString(7, received.leadId());
+      update.executeUpdate();
+    }
+  }
+
+  private void statusChanged(Connection connection, LeadModel.MessageStatusChanged changed) throws SQLException {
+    LeadModel.StatusChange status = changed.status();
+    Timestamp at = Timestamp.from(status.at() != null ? status.at() : changed.recordedAt());
+    boolean newMessage = false;
+    try (PreparedStatement upsert = connection.prepareStatement(
+        "INSERT INTO lead_messages (tenant_id, lead_id, platform_message_id, direction, channel, status, status_rank,"
+            + " status_at) VALUES (?, ?, ?, 'outbound', ?, ?, ?, ?)"
+            + " ON CONFLICT (tenant_id, platform_message_id) DO UPDATE SET status = EXCLUDED.status,"
+            + " status_rank = EXCLUDED.status_rank, status_at = EXCLUDED.status_at"
+            + " WHERE lead_messages.status_rank < EXCLUDED.status_rank RETURNING (xmax = 0)")) {
+      upsert.setString(1, changed.tenantId());
+      upsert.setString(2, changed.leadId());
+      upsert.setString(3, status.platformMessageId());
+      upsert.setString(4, status.channel());
+      upsert.setString(5, status.status());
+      upsert.setInt(6, StatusOrder.rank(status.status()));
+      upsert.setTimestamp(7, at);
+      try (ResultSet result = upsert.executeQuery()) {
+        if (!result.next()) return; // an older status: the read model already shows a later one
+        newMessage = result.getBoolean(1);
+      }
+    }
+    try (PreparedStatement update = connection.prepareStatement(
+        "UPDATE leads SET last_status = ?, last_status_at = ?, outbound_count = outbound_count + ?, updated_at = now()"
+            + " WHERE tenant_id = ? AND lead_id = ?")) {
+      update.setString(1, status.status());
+      update.setTimestamp(2, at);
+      update.setInt(3, newMessage ? 1 : 0);
+      update.setString(4, changed.tenantId());
+      update.setString(5, changed.leadId());
+      update.executeUpdate();
+    }
+  }
+
+  private static Identifier find(List<Identifier> identifiers, String kind) {
+    return identifiers.stream().filter(identifier -> kind.equals(identifier.kind())).findFirst().orElse(null);
+  }
+}

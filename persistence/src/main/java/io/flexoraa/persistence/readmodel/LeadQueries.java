@@ -1,0 +1,174 @@
+package io.flexoraa.persistence.readmodel;
+
+import io.flexoraa.engine.ports.PiiCipher;
+import io.flexoraa.engine.ports.PiiCipher.FieldCipher;
+import io.flexoraa.persistence.Jdbc;
+import io.flexoraa.persistence.readmodel.LeadViews.LeadView;
+import io.flexoraa.persistence.readmodel.LeadViews.MessageView;
+import io.flexoraa.persistence.readmodel.LeadViews.Page;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Reads the lead read models for the API, always scoped to one tenant. Encrypted columns are opened with the
+ * lead's key; a lead whose key was destroyed comes back with its personal fields null and {@code erased} set.
+ */
+public final class LeadQueries {
+  private static final String LEAD_COLUMNS =
+      "lead_id, channel, name_enc, phone_enc, phone_valid, wa_id_enc, bsuid_enc, first_inbound_at, last_inbound_at,"
+          + " inbound_count, outbound_count, last_status, last_status_at, created_at, updated_at";
+
+  private final Jdbc jdbc;
+  private final PiiCipher cipher;
+
+  public LeadQueries(Jdbc jdbc, PiiCipher cipher) {
+    this.jdbc = jdbc;
+    this.cipher = cipher;
+  }
+
+  /** Leads of a tenant, newest activity first; {@code phoneIndex} (a blind index) narrows to one number. */
+  public CompletionStage<Page<LeadView>> list(String tenantId, int limit, int offset, Optional<String> phoneIndex) {
+    String filter = " WHERE tenant_id = ?" + (phoneIndex.isPresent() ? " AND phone_index = ?" : "");
+    CompletionStage<Page<EncryptedLead>> rows = jdbc.async(connection -> {
+      long total;
+      try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM leads" + filter)) {
+        bindFilter(count, tenantId, phoneIndex);
+        try (ResultSet result = count.executeQuery()) {
+          result.next();
+          total = result.getLong(1);
+        }
+      }
+      List<EncryptedLead> leads = new ArrayList<>();
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT " + LEAD_COLUMNS + " FROM leads" + filter
+              + " ORDER BY last_inbound_at DESC NULLS LAST, created_at DESC, lead_id LIMIT ? OFFSET ?")) {
+        int next = bindFilter(select, tenantId, phoneIndex);
+        select.setInt(next++, limit);
+        select.setInt(next, offset);
+        try (ResultSet result = select.executeQuery()) {
+          while (result.next()) leads.add(readLead(result));
+        }
+      }
+      return new Page<>(leads, total);
+    });
+    return rows.thenCompose(page -> {
+      List<CompletableFuture<LeadView>> views =
+          page.items().stream().map(lead -> decrypt(tenantId, lead).toCompletableFuture()).toList();
+      return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
+          .thenApply(done -> new Page<>(views.stream().map(CompletableFuture::join).toList(), page.total()));
+    });
+  }
+
+  public CompletionStage<Optional<LeadView>> get(String tenantId, String leadId) {
+    CompletionStage<Optional<EncryptedLead>> row = jdbc.async(connection -> {
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT " + LEAD_COLUMNS + " FROM leads WHERE tenant_id = ? AND lead_id = ?")) {
+        select.setString(1, tenantId);
+        select.setString(2, leadId);
+        try (ResultSet result = select.executeQuery()) {
+          return result.next() ? Optional.of(readLead(result)) : Optional.empty();
+        }
+      }
+    });
+    return row.thenCompose(lead -> lead.isEmpty()
+        ? CompletableFuture.completedFuture(Optional.<LeadView>empty())
+        : decrypt(tenantId, lead.get()).thenApply(Optional::of));
+  }
+
+  /** The lead's conversation in the order it happened. */
+  public CompletionStage<Page<MessageView>> messages(String tenantId, String leadId, int limit, int offset) {
+    CompletionStage<Page<EncryptedMessage>> rows = jdbc.async(connection -> {
+      long total;
+      try (PreparedStatement count = connection.prepareStatement(
+          "SELECT count(*) FROM lead_messages WHERE tenant_id = ? AND lead_id = ?")) {
+        count.setString(1, tenantId);
+        count.setString(2, leadId);
+        try (ResultSet result = count.executeQuery()) {
+          result.next();
+          total = result.getLong(1);
+        }
+      }
+      List<EncryptedMessage> messages = new ArrayList<>();
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT platform_message_id, direction, channel, channel_account, type, status, text_enc, sent_at,"
+              + " received_at, status_at FROM lead_messages WHERE tenant_id = ? AND lead_id = ?"
+              + " ORDER BY COALESCE(sent_at, status_at), platform_message_id LIMIT ? OFFSET ?")) {
+        select.setString(1, tenantId);
+        select.setString(2, leadId);
+        select.setInt(3, limit);
+        select.setInt(4, offset);
+        try (ResultSet result = select.executeQuery()) {
+          while (result.next()) {
+            messages.add(new EncryptedMessage(result.getString(1), result.getString(2), result.getString(3),
+                result.getString(4), result.getString(5), result.getString(6), result.getString(7),
+                instant(result, 8), instant(result, 9), instant(result, 10)));
+          }
+        }
+      }
+      return new Page<>(messages, total);
+    });
+    return rows.thenCompose(page -> cipher.existingLeadCipher(tenantId, leadId).thenApply(leadCipher ->
+        new Page<>(page.items().stream().map(message -> message.open(leadCipher)).toList(), page.total())));
+  }
+
+  private CompletionStage<LeadView> decrypt(String tenantId, EncryptedLead lead) {
+    return cipher.existingLeadCipher(tenantId, lead.id()).thenApply(lead::open);
+  }
+
+  private static int bindFilter(PreparedStatement statement, String tenantId, Optional<String> phoneIndex)
+      throws SQLException {
+    statement.setString(1, tenantId);
+    if (phoneIndex.isPresent()) {
+      statement.setString(2, phoneIndex.get());
+      return 3;
+    }
+    return 2;
+  }
+
+  private static EncryptedLead readLead(ResultSet result) throws SQLException {
+    Object phoneValid = result.getObject(5);
+    return new EncryptedLead(result.getString(1), result.getString(2), result.getString(3), result.getString(4),
+        phoneValid == null ? null : (Boolean) phoneValid, result.getString(6), result.getString(7),
+        instant(result, 8), instant(result, 9), result.getInt(10), result.getInt(11), result.getString(12),
+        instant(result, 13), instant(result, 14), instant(result, 15));
+  }
+
+  private static Instant instant(ResultSet result, int column) throws SQLException {
+    Timestamp timestamp = result.getTimestamp(column);
+    return timestamp == null ? null : timestamp.toInstant();
+  }
+
+  private static String open(Optional<FieldCipher> cipher, String ciphertext) {
+    if (ciphertext == null || cipher.isEmpty()) return null;
+    return cipher.get().decrypt(ciphertext);
+  }
+
+  private record EncryptedLead(
+      String id, String channel, String nameEnc, String phoneEnc, Boolean phoneValid, String waIdEnc, String bsuidEnc,
+      Instant firstInboundAt, Instant lastInboundAt, int inboundCount, int outboundCount, String lastStatus,
+      Instant lastStatusAt, Instant createdAt, Instant updatedAt) {
+    LeadView open(Optional<FieldCipher> cipher) {
+      return new LeadView(id, channel, LeadQueries.open(cipher, nameEnc), LeadQueries.open(cipher, phoneEnc),
+          phoneValid, LeadQueries.open(cipher, waIdEnc), LeadQueries.open(cipher, bsuidEnc), firstInboundAt,
+          lastInboundAt, inboundCount, outboundCount, lastStatus, lastStatusAt, createdAt, updatedAt,
+          cipher.isEmpty());
+    }
+  }
+
+  private record EncryptedMessage(
+      String platformMessageId, String direction, String channel, String channelAccount, String type, String status,
+      String textEnc, Instant sentAt, Instant receivedAt, Instant statusAt) {
+    MessageView open(Optional<FieldCipher> cipher) {
+      return new MessageView(platformMessageId, direction, channel, channelAccount, type, status,
+          LeadQueries.open(cipher, textEnc), sentAt, receivedAt, statusAt);
+    }
+  }
+}
