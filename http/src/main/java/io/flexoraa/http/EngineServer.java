@@ -60,9 +60,11 @@ public final class EngineServer implements AutoCloseable {
   private final String operatorKey;
   private final ExecutorService blocking;
   private final AtomicBoolean ready;
+  private final TinkPiiCipher cipher;
 
   private EngineServer(ActorSystem<Void> system, Database database, ServerBinding binding, String operatorKey,
-      ExecutorService blocking, AtomicBoolean ready) {
+      ExecutorService blocking, AtomicBoolean ready, TinkPiiCipher cipher) {
+    this.cipher = cipher;
     this.system = system;
     this.database = database;
     this.binding = binding;
@@ -136,7 +138,7 @@ public final class EngineServer implements AutoCloseable {
       } else {
         log.info("Operator key: from {}", config.getString("flexoraa.operator-key").isEmpty() ? dataDirectory.resolve("operator-key") : "FLEXORAA_OPERATOR_KEY");
       }
-      return new EngineServer(system, database, binding, operator.value(), blocking, ready);
+      return new EngineServer(system, database, binding, operator.value(), blocking, ready, cipher);
     } catch (Exception e) {
       system.terminate();
       blocking.shutdownNow();
@@ -211,6 +213,11 @@ public final class EngineServer implements AutoCloseable {
 
   public Database database() {
     return database;
+  }
+
+  /** The node's key service; erasure (crypto-shredding) must go through it so its caches forget the key too. */
+  public TinkPiiCipher piiCipher() {
+    return cipher;
   }
 
   /** Graceful stop through coordinated shutdown; returns when the database is closed. */

@@ -18,6 +18,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +85,7 @@ public final class WebhookRoutes extends AllDirectives {
   private Route receive() {
     long startedAt = System.nanoTime();
     return optionalHeaderValueByName("X-Hub-Signature-256", header -> extractRequestEntity(entity ->
-        onComplete(entity.toStrict(readTimeout.toMillis(), maxBytes, system), strict -> {
+        entity.getContentLengthOption().orElse(0L) > maxBytes ? complete(payloadTooLarge()) : onComplete(entity.toStrict(readTimeout.toMillis(), maxBytes, system), strict -> {
           if (strict.isFailure()) return complete(unreadable(strict.failed().get()));
           return handle(strict.get(), header, startedAt);
         })));
@@ -121,11 +122,23 @@ public final class WebhookRoutes extends AllDirectives {
   }
 
   private HttpResponse unreadable(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause instanceof EntityStreamSizeException) {
-      return Problems.of(StatusCodes.PAYLOAD_TOO_LARGE, "Payload too large",
-          "webhook bodies are limited to " + maxBytes + " bytes");
-    }
+    if (tooLarge(failure)) return payloadTooLarge();
+    log.info("Webhook body unreadable: {}", failure.toString());
     return Problems.badRequest("body", "the request body could not be read");
+  }
+
+  private HttpResponse payloadTooLarge() {
+    return Problems.of(StatusCodes.PAYLOAD_TOO_LARGE, "Payload too large",
+        "webhook bodies are limited to " + maxBytes + " bytes");
+  }
+
+  /** The size limit surfaces as EntityStreamSizeException, possibly wrapped by the stream or the future. */
+  private static boolean tooLarge(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof EntityStreamSizeException) return true;
+      if (cause instanceof EntityStreamException && String.valueOf(cause.getMessage()).contains("too large")) return true;
+      if (cause.getCause() == cause) break;
+    }
+    return false;
   }
 }
