@@ -42,9 +42,11 @@ CREATE TABLE lead_keys (
   PRIMARY KEY (tenant_id, lead_id)
 );
 
--- Whatever a webhook delivered that could not be routed: kept, listed for operators, never dropped.
+-- Whatever a webhook delivered that could not be routed: kept, listed for operators, never dropped. Meta's
+-- retries of the same content are absorbed by the digest.
 CREATE TABLE unrouted_webhooks (
   id BIGSERIAL PRIMARY KEY,
+  payload_digest TEXT NOT NULL UNIQUE,
   source TEXT NOT NULL,
   reason TEXT NOT NULL,
   account_ref TEXT,

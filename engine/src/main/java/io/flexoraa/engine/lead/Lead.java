@@ -167,7 +167,7 @@ public final class Lead implements CborSerializable {
   public String getTenantId() { return tenantId; }
   public String getLeadId() { return leadId; }
   public String getChannel() { return channel; }
-  public Map<String, Identifier> getIdentifiers() { return Map.copyOf(identifiers); }
+  public Map<String, Identifier> getIdentifiers() { return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(identifiers)); }
   public LinkedHashSet<String> getRecentMessageIds() { return new LinkedHashSet<>(recentMessageIds); }
   public LinkedHashMap<String, String> getStatusByMessage() { return new LinkedHashMap<>(statusByMessage); }
   public int getInboundCount() { return inboundCount; }

@@ -126,8 +126,9 @@ class LeadTest {
           new MessageReceived(TENANT, LEAD, message("wamid.2"), NOW));
     }
 
+    /** Identifiers are learned only alongside a fresh message: a pure retry changes nothing at all. */
     @Test
-    void aBatchOfOnlyKnownIdsOnANewLeadCreatesNothing() {
+    void aRetryOfKnownIdsAttachesNoIdentifierEither() {
       Lead lead = given(CREATED, received("wamid.1"), received("wamid.2"));
 
       assertThat(whenReceive(lead, List.of(PHONE, WA_ID, BSUID), message("wamid.2"), message("wamid.1"))).isEmpty();

@@ -22,17 +22,32 @@ public final class JdbcUnroutedStore implements UnroutedStore {
   public CompletionStage<Void> store(UnroutedItem item) {
     return jdbc.async(connection -> {
       try (PreparedStatement insert = connection.prepareStatement(
-          "INSERT INTO unrouted_webhooks (source, reason, account_ref, payload, received_at)"
-              + " VALUES (?, ?, ?, ?::jsonb, ?)")) {
-        insert.setString(1, item.source());
-        insert.setString(2, item.reason());
-        insert.setString(3, item.accountRef());
-        insert.setString(4, asJson(item.payloadJson()));
-        insert.setTimestamp(5, Timestamp.from(item.receivedAt()));
+          "INSERT INTO unrouted_webhooks (payload_digest, source, reason, account_ref, payload, received_at)"
+              + " VALUES (?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (payload_digest) DO NOTHING")) {
+        String payload = asJson(item.payloadJson());
+        insert.setString(1, digest(item.source(), item.reason(), item.accountRef(), payload));
+        insert.setString(2, item.source());
+        insert.setString(3, item.reason());
+        insert.setString(4, item.accountRef());
+        insert.setString(5, payload);
+        insert.setTimestamp(6, Timestamp.from(item.receivedAt()));
         insert.executeUpdate();
         return null;
       }
     });
+  }
+
+  private static String digest(String... parts) {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      for (String part : parts) {
+        sha.update(String.valueOf(part).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+      }
+      return java.util.HexFormat.of().formatHex(sha.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Anything that is not a JSON document is kept as a JSON string, so the column type never rejects it. */
