@@ -153,6 +153,15 @@ public final class Lead implements CborSerializable {
     }
   }
 
+  /**
+   * An independent copy, for the snapshot store: it serializes on its own thread while the entity keeps applying
+   * events, so it must never see the live object.
+   */
+  public Lead copy() {
+    return new Lead(tenantId, leadId, channel, new LinkedHashMap<>(identifiers), new LinkedHashSet<>(recentMessageIds),
+        new LinkedHashMap<>(statusByMessage), inboundCount, lastInboundAt);
+  }
+
   // ---- queries ----
 
   public boolean exists() {

@@ -23,6 +23,7 @@ import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
@@ -122,6 +123,22 @@ public final class LeadEntity extends EventSourcedBehaviorWithEnforcedReplies<Co
   @Override
   public Set<String> tagsFor(Event event) {
     return Set.of(tagFor(entityId, settings.tagSlices()));
+  }
+
+  /** The state is mutated in place by {@link Lead#apply}; snapshots get a copy taken on the entity's thread. */
+  @Override
+  public SnapshotAdapter<Lead> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(Lead state) {
+        return state.copy();
+      }
+
+      @Override
+      public Lead fromJournal(Object from) {
+        return (Lead) from;
+      }
+    };
   }
 
   @Override

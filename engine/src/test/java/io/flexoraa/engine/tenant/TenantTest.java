@@ -1,0 +1,140 @@
+package io.flexoraa.engine.tenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flexoraa.engine.tenant.Tenant.ApiKeyCreated;
+import io.flexoraa.engine.tenant.Tenant.ApiKeyRevoked;
+import io.flexoraa.engine.tenant.Tenant.Decision;
+import io.flexoraa.engine.tenant.Tenant.Event;
+import io.flexoraa.engine.tenant.Tenant.TenantCreated;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/** The tenant's rules without actors: given events, when a decision, expect an event or a rejection. */
+class TenantTest {
+
+  private static final Instant NOW = Instant.parse("2026-03-14T09:26:53Z");
+  private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+  private static final Instant EARLIER = Instant.parse("2026-01-02T03:04:05Z");
+
+  private static final String TENANT = "tenant-acme";
+  private static final TenantCreated CREATED = new TenantCreated(TENANT, "Acme Realty", "leados-pro", "IN", EARLIER);
+  private static final String SECRET_HASH = sha256("fxk_live_3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e");
+  private static final ApiKeyCreated KEY_CREATED = new ApiKeyCreated(TENANT, "key-1", "crm sync", SECRET_HASH, EARLIER);
+
+  static String sha256(String secret) {
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static Tenant given(Event... history) {
+    Tenant tenant = Tenant.empty();
+    for (Event event : history) tenant = tenant.apply(event);
+    return tenant;
+  }
+
+  private static <E> void assertRejected(Decision<E> decision, String reason) {
+    assertThat(decision.event()).isEmpty();
+    assertThat(decision.rejection()).isEqualTo(reason);
+  }
+
+  @Test
+  void aNewTenantIsCreatedAtTheClocksInstant() {
+    Decision<TenantCreated> decision =
+        Tenant.empty().decideCreate(new Tenant.Create(TENANT, "Acme Realty", "leados-pro", "IN", null), CLOCK);
+
+    assertThat(decision.rejection()).isNull();
+    assertThat(decision.event()).contains(new TenantCreated(TENANT, "Acme Realty", "leados-pro", "IN", NOW));
+    Tenant created = given(decision.event().orElseThrow());
+    assertThat(created.exists()).isTrue();
+    assertThat(created.view()).isEqualTo(new Tenant.View(TENANT, "Acme Realty", "leados-pro", "IN", NOW));
+  }
+
+  @Test
+  void creatingTwiceIsRejected() {
+    assertRejected(
+        given(CREATED).decideCreate(new Tenant.Create(TENANT, "Other name", "full-os", "AE", null), CLOCK),
+        "tenant already exists");
+  }
+
+  @Test
+  void anApiKeyIsCreatedWithItsHashOnly() {
+    Decision<ApiKeyCreated> decision =
+        given(CREATED).decideCreateApiKey(new Tenant.CreateApiKey("key-1", "crm sync", SECRET_HASH, null), CLOCK);
+
+    assertThat(decision.event()).contains(new ApiKeyCreated(TENANT, "key-1", "crm sync", SECRET_HASH, NOW));
+    Tenant withKey = given(CREATED, decision.event().orElseThrow());
+    assertThat(withKey.apiKeys()).containsOnlyKeys("key-1");
+    assertThat(withKey.apiKeys().get("key-1").revokedAt()).isNull();
+  }
+
+  @Test
+  void aKeyIdCannotBeReused() {
+    assertRejected(
+        given(CREATED, KEY_CREATED).decideCreateApiKey(new Tenant.CreateApiKey("key-1", "again", SECRET_HASH, null), CLOCK),
+        "api key id already used");
+  }
+
+  @Test
+  void authenticationNeedsAnActiveKeyAndTheExactHash() {
+    Tenant tenant = given(CREATED, KEY_CREATED);
+
+    assertThat(tenant.authenticates("key-1", SECRET_HASH)).isTrue();
+    assertThat(tenant.authenticates("key-1", sha256("fxk_live_wrong"))).isFalse();
+    assertThat(tenant.authenticates("key-1", SECRET_HASH.substring(1))).as("a prefix is not enough").isFalse();
+    assertThat(tenant.authenticates("key-2", SECRET_HASH)).as("unknown key").isFalse();
+    assertThat(given(CREATED, KEY_CREATED, new ApiKeyRevoked(TENANT, "key-1", NOW)).authenticates("key-1", SECRET_HASH))
+        .as("revoked key").isFalse();
+  }
+
+  @Test
+  void revokingRecordsTheInstantAndASecondRevokeIsRejected() {
+    Decision<ApiKeyRevoked> first = given(CREATED, KEY_CREATED).decideRevoke(new Tenant.RevokeApiKey("key-1", null), CLOCK);
+    assertThat(first.event()).contains(new ApiKeyRevoked(TENANT, "key-1", NOW));
+
+    Tenant revoked = given(CREATED, KEY_CREATED, first.event().orElseThrow());
+    assertThat(revoked.apiKeys().get("key-1").revokedAt()).isEqualTo(NOW);
+    assertThat(revoked.apiKeys().get("key-1").secretHash()).isEqualTo(SECRET_HASH);
+    assertRejected(revoked.decideRevoke(new Tenant.RevokeApiKey("key-1", null), CLOCK), "api key already revoked");
+  }
+
+  @Test
+  void revokingAnUnknownKeyIsRejected() {
+    assertRejected(
+        given(CREATED, KEY_CREATED).decideRevoke(new Tenant.RevokeApiKey("key-9", null), CLOCK), "unknown api key");
+  }
+
+  @Test
+  void anUnknownTenantRejectsEverythingButCreate() {
+    Tenant unknown = Tenant.empty();
+
+    assertThat(unknown.exists()).isFalse();
+    assertRejected(
+        unknown.decideCreateApiKey(new Tenant.CreateApiKey("key-1", "crm sync", SECRET_HASH, null), CLOCK),
+        "unknown tenant");
+    assertRejected(unknown.decideRevoke(new Tenant.RevokeApiKey("key-1", null), CLOCK), "unknown api key");
+    assertThat(unknown.authenticates("key-1", SECRET_HASH)).isFalse();
+  }
+
+  @Test
+  void applyIsPureAndLeavesThePreviousStateUntouched() {
+    Tenant before = given(CREATED);
+
+    Tenant after = before.apply(KEY_CREATED);
+
+    assertThat(before.apiKeys()).isEmpty();
+    assertThat(after.apiKeys()).containsOnlyKeys("key-1");
+    assertThat(after.view()).isEqualTo(before.view());
+    assertThat(given(CREATED, KEY_CREATED)).isEqualTo(given(CREATED, KEY_CREATED));
+  }
+}
