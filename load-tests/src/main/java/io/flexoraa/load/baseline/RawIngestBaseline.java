@@ -181,13 +181,14 @@ public final class RawIngestBaseline extends AllDirectives {
             });
 
     log.info(
-        "RawIngestBaseline listening on http://{}:{} (pool {}, batch <= {} within {} ms, queue {})",
+        "RawIngestBaseline listening on http://{}:{} (pool {}, batch <= {} within {} ms, queue {}, tick {} ms)",
         binding.localAddress().getHostString(),
         binding.localAddress().getPort(),
         poolSize,
         batchMax,
         batchWindowMs,
-        queueSize);
+        queueSize,
+        tickMs);
   }
 
   Route routes() {
