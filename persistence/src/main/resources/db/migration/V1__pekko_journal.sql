@@ -24,6 +24,8 @@ CREATE TABLE event_tag (
   PRIMARY KEY (event_id, tag),
   CONSTRAINT fk_event_journal FOREIGN KEY (event_id) REFERENCES event_journal (ordering) ON DELETE CASCADE
 );
+-- projections read by tag in ordering order; without this every poll scans the whole tag table
+CREATE INDEX event_tag_tag_event_idx ON event_tag (tag, event_id);
 
 CREATE TABLE snapshot (
   persistence_id VARCHAR(255) NOT NULL,
@@ -46,3 +48,10 @@ BEGIN
 END $$;
 CREATE TRIGGER event_journal_no_update BEFORE UPDATE ON event_journal
   FOR EACH ROW EXECUTE FUNCTION reject_journal_rewrite();
+
+-- The journal grows from empty at thousands of rows a second; with PostgreSQL's default thresholds the planner
+-- keeps "empty table" statistics for too long and picks plans for the projections' tag query that take seconds.
+ALTER TABLE event_journal SET (autovacuum_analyze_scale_factor = 0.02, autovacuum_analyze_threshold = 1000,
+                               autovacuum_vacuum_scale_factor = 0.05);
+ALTER TABLE event_tag SET (autovacuum_analyze_scale_factor = 0.02, autovacuum_analyze_threshold = 1000,
+                           autovacuum_vacuum_scale_factor = 0.05);

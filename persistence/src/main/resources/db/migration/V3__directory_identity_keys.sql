@@ -54,3 +54,6 @@ CREATE TABLE unrouted_webhooks (
   received_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX unrouted_webhooks_received_idx ON unrouted_webhooks (received_at DESC);
+
+ALTER TABLE lead_identities SET (autovacuum_analyze_scale_factor = 0.02, autovacuum_analyze_threshold = 1000);
+ALTER TABLE lead_keys SET (autovacuum_analyze_scale_factor = 0.02, autovacuum_analyze_threshold = 1000);

@@ -40,3 +40,6 @@ CREATE TABLE lead_messages (
   PRIMARY KEY (tenant_id, platform_message_id)
 );
 CREATE INDEX lead_messages_lead_idx ON lead_messages (tenant_id, lead_id, sent_at);
+
+ALTER TABLE leads SET (autovacuum_analyze_scale_factor = 0.02, autovacuum_analyze_threshold = 1000);
+ALTER TABLE lead_messages SET (autovacuum_analyze_scale_factor = 0.02, autovacuum_analyze_threshold = 1000);

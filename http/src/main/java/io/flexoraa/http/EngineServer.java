@@ -98,7 +98,7 @@ public final class EngineServer implements AutoCloseable {
       TenantEntity.init(system, config, clock);
       ChannelAccountEntity.init(system, config, clock);
       LiveEntityGauges.start(system, metrics);
-      LeadProjections.init(system, database.dataSource(), leadSettings.tagSlices(),
+      LeadProjections.init(system, database.projectionDataSource(), leadSettings.tagSlices(),
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
 
       Duration askTimeout = config.getDuration("flexoraa.http.ask-timeout");
@@ -149,10 +149,14 @@ public final class EngineServer implements AutoCloseable {
 
   /** The journal's Slick pool connects to the same database the engine opened. */
   private static Config withJournalDatabase(Config config, Database database) {
+    String prefix = "pekko-persistence-jdbc.shared-databases.";
     return ConfigFactory.parseMap(Map.of(
-            "pekko-persistence-jdbc.shared-databases.slick.db.url", database.jdbcUrl(),
-            "pekko-persistence-jdbc.shared-databases.slick.db.user", database.user(),
-            "pekko-persistence-jdbc.shared-databases.slick.db.password", database.password()))
+            prefix + "write.db.url", database.jdbcUrl(),
+            prefix + "write.db.user", database.user(),
+            prefix + "write.db.password", database.password(),
+            prefix + "read.db.url", database.jdbcUrl(),
+            prefix + "read.db.user", database.user(),
+            prefix + "read.db.password", database.password()))
         .withFallback(config)
         .resolve();
   }

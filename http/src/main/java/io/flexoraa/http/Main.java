@@ -17,11 +17,24 @@ import sun.misc.Signal;
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
+  static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
   private Main() {}
 
   public static void main(String[] args) {
-    // Kamon must instrument Pekko before any Pekko class loads
-    Kamon.init();
+    // Pekko's CompletionStages (Scala FutureConverters) run callbacks on CompletableFuture's default executor. With
+    // fewer than 3 cores the JDK sizes the common pool to 1 and then starts a new thread per callback instead;
+    // this must be set before anything touches ForkJoinPool.
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+      System.setProperty(COMMON_POOL_PARALLELISM, String.valueOf(Math.max(4, Runtime.getRuntime().availableProcessors())));
+    }
+    // Kamon must instrument Pekko before any Pekko class loads. FLEXORAA_INSTRUMENTATION=off keeps the engine's own
+    // metrics at /metrics but attaches no bytecode instrumentation (no automatic HTTP, actor or executor metrics).
+    if ("off".equalsIgnoreCase(System.getenv("FLEXORAA_INSTRUMENTATION"))) {
+      Kamon.initWithoutAttaching();
+    } else {
+      Kamon.init();
+    }
     EngineServer server;
     try {
       server = EngineServer.start(ConfigFactory.load(), Clock.systemUTC());

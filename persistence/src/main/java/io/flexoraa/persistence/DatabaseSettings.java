@@ -9,7 +9,11 @@ import java.util.Optional;
  * server whose files live under {@code dataDirectory} so that a restart keeps everything.
  */
 public record DatabaseSettings(
-    Optional<String> url, String user, String password, Path dataDirectory, int poolSize) {
+    Optional<String> url, String user, String password, Path dataDirectory, int poolSize, int projectionPoolSize) {
+
+  public DatabaseSettings(Optional<String> url, String user, String password, Path dataDirectory, int poolSize) {
+    this(url, user, password, dataDirectory, poolSize, 2);
+  }
 
   public static DatabaseSettings fromConfig(Config config, Path dataDirectory) {
     Config db = config.getConfig("flexoraa.database");
@@ -19,7 +23,8 @@ public record DatabaseSettings(
         db.getString("user"),
         db.getString("password"),
         dataDirectory,
-        db.getInt("pool-size"));
+        db.getInt("pool-size"),
+        db.getInt("projection-pool-size"));
   }
 
   /** Accepts both JDBC URLs and the postgres:// form most platforms hand out. */
