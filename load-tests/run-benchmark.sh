@@ -10,6 +10,9 @@
 # Usage (from anywhere):  load-tests/run-benchmark.sh
 # Settings (environment, defaults in brackets):
 #   RATE [500] users/s (one POST each), DURATION_SECONDS [30], RAMP_SECONDS [5], TENANTS [20], LEADS_PER_TENANT [200]
+#   WARMUP_SECONDS [40], WARMUP_RATE [RATE/2]   an unmeasured run first against each server, so the measured run
+#                                   sees a JIT-compiled JVM as in production; the measured run then uses new tenants
+#                                   and leads (first messages included), not the warm-up's
 #   MIN_SUCCESS_PERCENT [99]        the only Gatling assertion
 #   SKIP_BUILD [0]                  1: do not run `mvn -q -DskipTests install` first
 #   RUN_BASELINE [1], RUN_ENGINE [1]
@@ -34,6 +37,8 @@ cd "$ROOT"
 
 RATE="${RATE:-500}"
 DURATION_SECONDS="${DURATION_SECONDS:-30}"
+WARMUP_SECONDS="${WARMUP_SECONDS:-40}"
+WARMUP_RATE="${WARMUP_RATE:-$(( ${RATE:-500} / 2 ))}"
 RAMP_SECONDS="${RAMP_SECONDS:-5}"
 TENANTS="${TENANTS:-20}"
 LEADS_PER_TENANT="${LEADS_PER_TENANT:-200}"
@@ -155,6 +160,21 @@ setup_debian_postgres() {
 
 # ---- Gatling ------------------------------------------------------------------------------------------------------
 
+warm_up() { # name base-url provision(true|false)
+  [ "$WARMUP_SECONDS" -gt 0 ] || return 0
+  log "warm-up against $1: $WARMUP_RATE users/s for ${WARMUP_SECONDS}s (not measured)"
+  # shellcheck disable=SC2086
+  timeout --signal=TERM --kill-after=30 "$GATLING_TIMEOUT" \
+    mvn $MVN_ARGS -pl load-tests test-compile gatling:test \
+      -Dgatling.simulationClass="$SIMULATION" \
+      -DbaseUrl="$2" -Dprovision="$3" -DoperatorKey="$OPERATOR_KEY" -DappSecret="$META_APP_SECRET" \
+      -Drate="$WARMUP_RATE" -DdurationSeconds="$WARMUP_SECONDS" -DrampSeconds="$RAMP_SECONDS" \
+      -Dtenants="$TENANTS" -DleadsPerTenant="$LEADS_PER_TENANT" -DminSuccessPercent=0 \
+      -DrunId="warm$(date +%s%3N)" \
+      >"$WORK/gatling-$1-warmup.log" 2>&1 || true
+  grep -E 'request count|99th percentile' "$WORK/gatling-$1-warmup.log" | head -2 || true
+}
+
 run_simulation() { # name base-url provision(true|false)
   local name="$1" url="$2" provision="$3" logf="$WORK/gatling-$1.log" rc=0
   log "Gatling against $name ($url): $RATE users/s for ${DURATION_SECONDS}s after a ${RAMP_SECONDS}s ramp"
@@ -223,6 +243,7 @@ if [ "$RUN_BASELINE" = 1 ]; then
     java $BASELINE_JAVA_OPTS -jar "$BASELINE_JAR" >"$WORK/baseline.log" 2>&1 &
   BASELINE_PID=$!
   wait_http_200 "http://127.0.0.1:$BASELINE_PORT/ready" 60 "$BASELINE_PID" baseline
+  warm_up baseline "http://127.0.0.1:$BASELINE_PORT" false
   run_simulation baseline "http://127.0.0.1:$BASELINE_PORT" false
   stop_pid "$BASELINE_PID" baseline 20
   BASELINE_PID=""
@@ -256,6 +277,7 @@ if [ "$RUN_ENGINE" = 1 ]; then
   ENGINE_PID=$!
   wait_http_200 "http://127.0.0.1:$ENGINE_HTTP_PORT/ready" "$ENGINE_READY_TIMEOUT" "$ENGINE_PID" engine
   grep -m1 -i 'ready at' "$WORK/engine.log" || true
+  warm_up engine "http://127.0.0.1:$ENGINE_HTTP_PORT" true
   run_simulation engine "http://127.0.0.1:$ENGINE_HTTP_PORT" true
   stop_pid "$ENGINE_PID" engine 60
   ENGINE_PID=""
