@@ -160,33 +160,29 @@ setup_debian_postgres() {
 
 # ---- Gatling ------------------------------------------------------------------------------------------------------
 
-warm_up() { # name base-url provision(true|false)
-  [ "$WARMUP_SECONDS" -gt 0 ] || return 0
-  log "warm-up against $1: $WARMUP_RATE users/s for ${WARMUP_SECONDS}s (not measured)"
+# one Gatling run of the simulation; its console output goes to the log file
+gatling() { # log-file base-url provision(true|false) rate duration-seconds run-id min-success-percent
   # shellcheck disable=SC2086
   timeout --signal=TERM --kill-after=30 "$GATLING_TIMEOUT" \
     mvn $MVN_ARGS -pl load-tests test-compile gatling:test \
       -Dgatling.simulationClass="$SIMULATION" \
       -DbaseUrl="$2" -Dprovision="$3" -DoperatorKey="$OPERATOR_KEY" -DappSecret="$META_APP_SECRET" \
-      -Drate="$WARMUP_RATE" -DdurationSeconds="$WARMUP_SECONDS" -DrampSeconds="$RAMP_SECONDS" \
-      -Dtenants="$TENANTS" -DleadsPerTenant="$LEADS_PER_TENANT" -DminSuccessPercent=0 \
-      -DrunId="warm$(date +%s%3N)" \
-      >"$WORK/gatling-$1-warmup.log" 2>&1 || true
+      -Drate="$4" -DdurationSeconds="$5" -DrampSeconds="$RAMP_SECONDS" \
+      -Dtenants="$TENANTS" -DleadsPerTenant="$LEADS_PER_TENANT" -DminSuccessPercent="$7" \
+      -DrunId="$6" >"$1" 2>&1
+}
+
+warm_up() { # name base-url provision(true|false)
+  [ "$WARMUP_SECONDS" -gt 0 ] || return 0
+  log "warm-up against $1: $WARMUP_RATE users/s for ${WARMUP_SECONDS}s (not measured)"
+  gatling "$WORK/gatling-$1-warmup.log" "$2" "$3" "$WARMUP_RATE" "$WARMUP_SECONDS" "warm$(date +%s%3N)" 0 || true
   grep -E 'request count|99th percentile' "$WORK/gatling-$1-warmup.log" | head -2 || true
 }
 
 run_simulation() { # name base-url provision(true|false)
   local name="$1" url="$2" provision="$3" logf="$WORK/gatling-$1.log" rc=0
   log "Gatling against $name ($url): $RATE users/s for ${DURATION_SECONDS}s after a ${RAMP_SECONDS}s ramp"
-  # shellcheck disable=SC2086
-  timeout --signal=TERM --kill-after=30 "$GATLING_TIMEOUT" \
-    mvn $MVN_ARGS -pl load-tests test-compile gatling:test \
-      -Dgatling.simulationClass="$SIMULATION" \
-      -DbaseUrl="$url" -Dprovision="$provision" -DoperatorKey="$OPERATOR_KEY" -DappSecret="$META_APP_SECRET" \
-      -Drate="$RATE" -DdurationSeconds="$DURATION_SECONDS" -DrampSeconds="$RAMP_SECONDS" \
-      -Dtenants="$TENANTS" -DleadsPerTenant="$LEADS_PER_TENANT" -DminSuccessPercent="$MIN_SUCCESS_PERCENT" \
-      -DrunId="$(date +%s%3N)" \
-      >"$logf" 2>&1 || rc=$?
+  gatling "$logf" "$url" "$provision" "$RATE" "$DURATION_SECONDS" "$(date +%s%3N)" "$MIN_SUCCESS_PERCENT" || rc=$?
   RESULT_LOG[$name]="$logf"
   RESULT_RC[$name]=$rc
   sed -n '/---- Global Information/,/^=====/p' "$logf"

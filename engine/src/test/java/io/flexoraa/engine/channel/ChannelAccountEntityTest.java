@@ -31,12 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class ChannelAccountEntityTest {
 
-  private static final Config CONFIG =
-      EventSourcedBehaviorTestKit.config()
-          .withFallback(
-              ConfigFactory.parseString(
-                  "pekko.actor.serialization-bindings { \"io.flexoraa.engine.CborSerializable\" = jackson-cbor }"))
-          .withFallback(ConfigFactory.load());
+  private static final Config CONFIG = io.flexoraa.engine.EntityTestKit.CONFIG;
 
   private static final Instant NOW = Instant.parse("2026-03-14T09:26:53Z");
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);

@@ -50,12 +50,7 @@ import org.junit.jupiter.api.Test;
  */
 class LeadEntityTest {
 
-  private static final Config BINDINGS =
-      ConfigFactory.parseString(
-          "pekko.actor.serialization-bindings { \"io.flexoraa.engine.CborSerializable\" = jackson-cbor }");
-
-  static final Config CONFIG =
-      EventSourcedBehaviorTestKit.config().withFallback(BINDINGS).withFallback(ConfigFactory.load());
+  static final Config CONFIG = io.flexoraa.engine.EntityTestKit.CONFIG;
 
   private static final Instant NOW = Instant.parse("2026-03-14T09:26:53Z");
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);

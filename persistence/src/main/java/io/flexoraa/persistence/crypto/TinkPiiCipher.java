@@ -1,5 +1,6 @@
 package io.flexoraa.persistence.crypto;
 
+import io.flexoraa.persistence.LruCache;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.Mac;
@@ -114,8 +115,7 @@ public final class TinkPiiCipher implements PiiCipher {
           } catch (SQLException e) {
             throw new IllegalStateException("Could not shred lead " + leadId + " of tenant " + tenantId, e);
           }
-          shreds.incrementAndGet();
-          leads.remove(new LeadId(tenantId, leadId));
+          leads.invalidate(java.util.List.of(new LeadId(tenantId, leadId)), shreds);
           return deleted > 0;
         },
         blockingExecutor);
@@ -329,34 +329,4 @@ public final class TinkPiiCipher implements PiiCipher {
    * Least-recently-used map behind one lock. Every read reorders the map, so reads take the lock too; at a few
    * thousand lookups a second the critical section (a hash lookup and a relink) is far below any contention.
    */
-  private static final class LruCache<K, V> {
-    private final Map<K, V> entries;
-
-    LruCache(int capacity) {
-      this.entries =
-          new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-              return size() > capacity;
-            }
-          };
-    }
-
-    synchronized V get(K key) {
-      return entries.get(key);
-    }
-
-    synchronized void put(K key, V value) {
-      entries.put(key, value);
-    }
-
-    /** Checked under the same lock that {@link #remove} takes, so a concurrent shred either wins or evicts after. */
-    synchronized void putUnlessChanged(K key, V value, AtomicLong generation, long expected) {
-      if (generation.get() == expected) entries.put(key, value);
-    }
-
-    synchronized void remove(K key) {
-      entries.remove(key);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package io.flexoraa.persistence.identity;
 
+import io.flexoraa.persistence.LruCache;
 import io.flexoraa.engine.ports.IdentityIndex;
 import java.sql.Array;
 import java.sql.Connection;
@@ -50,7 +51,7 @@ public final class JdbcIdentityIndex implements IdentityIndex {
 
   private final DataSource dataSource;
   private final Executor blockingExecutor;
-  private final LruCache owners;
+  private final LruCache<IdentityId, String> owners;
   /** Bumped by every reassign so that a read which started before it does not cache the previous owner. */
   private final AtomicLong reassignments = new AtomicLong();
 
@@ -58,7 +59,7 @@ public final class JdbcIdentityIndex implements IdentityIndex {
     if (cacheSize < 1) throw new IllegalArgumentException("cacheSize must be positive, was " + cacheSize);
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.blockingExecutor = Objects.requireNonNull(blockingExecutor, "blockingExecutor");
-    this.owners = new LruCache(cacheSize);
+    this.owners = new LruCache<>(cacheSize);
   }
 
   @Override
@@ -87,7 +88,7 @@ public final class JdbcIdentityIndex implements IdentityIndex {
           } catch (SQLException e) {
             throw new IllegalStateException("Could not reassign identifiers of tenant " + tenantId, e);
           }
-          owners.evictAll(tenantId, kinds.keySet(), reassignments);
+          owners.invalidate(keysOf(tenantId, kinds.keySet()), reassignments);
         },
         blockingExecutor);
   }
@@ -106,7 +107,7 @@ public final class JdbcIdentityIndex implements IdentityIndex {
             try (ResultSet rows = select.executeQuery()) {
               if (!rows.next()) return Optional.empty();
               String owner = rows.getString(1);
-              owners.putAll(tenantId, Map.of(identifier.index(), owner), reassignments, generation);
+              owners.putAllUnlessChanged(Map.of(new IdentityId(tenantId, identifier.index()), owner), reassignments, generation);
               return Optional.of(owner);
             }
           } catch (SQLException e) {
@@ -141,7 +142,7 @@ public final class JdbcIdentityIndex implements IdentityIndex {
             continue;
           }
           connection.commit();
-          owners.putAll(tenantId, settled.owners(), reassignments, generation);
+          owners.putAllUnlessChanged(keyed(tenantId, settled.owners()), reassignments, generation);
           return settled.resolution();
         } catch (SQLException e) {
           connection.rollback();
@@ -258,37 +259,14 @@ public final class JdbcIdentityIndex implements IdentityIndex {
    * Least-recently-used map behind one lock. Every read reorders the map, so reads take the lock too; the critical
    * section is a hash lookup and a relink, far below contention at the engine's message rates.
    */
-  private static final class LruCache {
-    private final Map<IdentityId, String> entries;
 
-    LruCache(int capacity) {
-      this.entries =
-          new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<IdentityId, String> eldest) {
-              return size() > capacity;
-            }
-          };
-    }
+  private static java.util.List<IdentityId> keysOf(String tenantId, java.util.Collection<String> indexes) {
+    return indexes.stream().map(index -> new IdentityId(tenantId, index)).toList();
+  }
 
-    synchronized String get(IdentityId key) {
-      return entries.get(key);
-    }
-
-    /** Skipped when a reassign happened since {@code expected} was read: what the caller saw may be outdated. */
-    synchronized void putAll(
-        String tenantId, Map<String, String> owners, AtomicLong generation, long expected) {
-      if (generation.get() != expected) return;
-      owners.forEach((index, leadId) -> entries.put(new IdentityId(tenantId, index), leadId));
-    }
-
-    /**
-     * Evicts rather than storing the new owner: two reassigns racing in one process could otherwise leave the cache
-     * holding the one the table did not keep. The next lookup reads the table once.
-     */
-    synchronized void evictAll(String tenantId, Iterable<String> indexes, AtomicLong generation) {
-      generation.incrementAndGet();
-      for (String index : indexes) entries.remove(new IdentityId(tenantId, index));
-    }
+  private static Map<IdentityId, String> keyed(String tenantId, Map<String, String> ownersByIndex) {
+    Map<IdentityId, String> keyed = new java.util.HashMap<>();
+    ownersByIndex.forEach((index, leadId) -> keyed.put(new IdentityId(tenantId, index), leadId));
+    return keyed;
   }
 }
