@@ -116,7 +116,8 @@ public final class EngineServer implements AutoCloseable {
           operator.value(), system, askTimeout, config.getDuration("flexoraa.http.api-key-cache-ttl"));
       WebhookRoutes webhooks = new WebhookRoutes(system, new WebhookSignature(appSecret),
           config.getString("flexoraa.meta.verify-token"), directory, ingest, metrics,
-          config.getBytes("flexoraa.http.webhook-max-bytes"), Duration.ofSeconds(10), clock);
+          config.getBytes("flexoraa.http.webhook-max-bytes"), Duration.ofSeconds(10), clock,
+          config.getInt("flexoraa.http.webhook-max-in-flight"));
       ApiRoutes api = new ApiRoutes(system, authenticator, directory, new LeadQueries(jdbc, cipher), unrouted, cipher,
           config.getStringList("flexoraa.plans"), askTimeout);
       OpsRoutes ops = new OpsRoutes(ready::get);

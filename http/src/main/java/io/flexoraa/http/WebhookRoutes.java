@@ -40,10 +40,13 @@ public final class WebhookRoutes extends AllDirectives {
   private final long maxBytes;
   private final Duration readTimeout;
   private final Clock clock;
+  private final InFlightLimit inFlight;
 
   public WebhookRoutes(
       ActorSystem<?> system, WebhookSignature signature, String globalVerifyToken, ChannelDirectory directory,
-      WhatsAppIngest ingest, EdgeMetrics metrics, long maxBytes, Duration readTimeout, Clock clock) {
+      WhatsAppIngest ingest, EdgeMetrics metrics, long maxBytes, Duration readTimeout, Clock clock,
+      int maxInFlight) {
+    this.inFlight = new InFlightLimit(maxInFlight);
     this.system = system;
     this.signature = signature;
     this.globalVerifyToken = globalVerifyToken;
@@ -108,7 +111,19 @@ public final class WebhookRoutes extends AllDirectives {
       metrics.webhook("rejected-body", startedAt);
       return complete(Problems.badRequest("body", "webhook body must be a JSON object"));
     }
-    return onComplete(ingest.ingest(root, clock.instant()), result -> {
+    if (!inFlight.tryAcquire()) {
+      metrics.webhook("shed", startedAt);
+      return complete(Problems.unavailable("the node is at capacity; retry later")
+          .addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(1L)));
+    }
+    java.util.concurrent.CompletionStage<WhatsAppIngest.IngestReport> persisted;
+    try {
+      persisted = ingest.ingest(root, clock.instant());
+    } catch (RuntimeException e) {
+      inFlight.release();
+      throw e;
+    }
+    return onComplete(persisted.whenComplete((report, failure) -> inFlight.release()), result -> {
       if (result.isSuccess()) {
         metrics.webhook("accepted", startedAt);
         return complete(HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, "EVENT_RECEIVED")));
