@@ -1,5 +1,7 @@
 package io.flexoraa.http;
 
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+
 import io.flexoraa.http.Problems.InvalidInput;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
@@ -41,19 +43,19 @@ public final class EdgeErrors {
         .matchAny(failure -> {
           Throwable cause = unwrap(failure);
           if (cause instanceof InvalidInput invalid) {
-            return org.apache.pekko.http.javadsl.server.Directives.complete(
+            return complete(
                 Problems.badRequest(invalid.field(), invalid.getMessage()));
           }
           if (cause instanceof StatusReply.ErrorMessage refused) {
-            return org.apache.pekko.http.javadsl.server.Directives.complete(
+            return complete(
                 Problems.of(StatusCodes.CONFLICT, "Refused", refused.getMessage()));
           }
           if (cause instanceof AskTimeoutException || cause instanceof TimeoutException) {
-            return org.apache.pekko.http.javadsl.server.Directives.complete(
+            return complete(
                 Problems.unavailable("the engine did not answer in time; retry"));
           }
           log.error("Unexpected failure while handling a request", cause);
-          return org.apache.pekko.http.javadsl.server.Directives.complete(
+          return complete(
               Problems.of(StatusCodes.INTERNAL_SERVER_ERROR, "Internal error", "the request failed; it has been logged"));
         })
         .build();

@@ -11,18 +11,13 @@ import kamon.metric.MeasurementUnit;
 public final class EdgeMetrics implements EngineMetrics {
 
   public void webhook(String outcome, long startedAtNanos) {
-    webhookReceived(outcome);
+    Kamon.counter("flexoraa_webhooks", "Meta webhook POSTs by outcome").withTag("outcome", outcome).increment();
     if ("accepted".equals(outcome)) {
       Kamon.histogram("flexoraa_webhook_ack_latency", "From receiving a webhook to acknowledging it",
               MeasurementUnit.time().nanoseconds())
           .withoutTags()
           .record(System.nanoTime() - startedAtNanos);
     }
-  }
-
-  @Override
-  public void webhookReceived(String outcome) {
-    Kamon.counter("flexoraa_webhooks", "Meta webhook POSTs by outcome").withTag("outcome", outcome).increment();
   }
 
   @Override

@@ -32,8 +32,7 @@ public final class OpsRoutes extends AllDirectives {
             ready.getAsBoolean() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
             Map.of("live", true, "ready", ready.getAsBoolean())))),
         path("metrics", () -> complete(HttpResponse.create().withEntity(HttpEntities.create(
-            ContentTypes.create(org.apache.pekko.http.javadsl.model.MediaTypes.TEXT_PLAIN,
-                org.apache.pekko.http.javadsl.model.HttpCharsets.UTF_8),
+            ContentTypes.TEXT_PLAIN_UTF8,
             PrometheusReporter.latestScrapeData().getOrElse(() -> "")))))));
   }
 }

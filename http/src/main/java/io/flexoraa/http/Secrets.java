@@ -1,5 +1,6 @@
 package io.flexoraa.http;
 
+import io.flexoraa.engine.Digests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -7,10 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /** Random secrets, their digests, constant-time comparison, and the operator key's file in the data directory. */
 public final class Secrets {
@@ -24,12 +23,9 @@ public final class Secrets {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(value);
   }
 
+  /** The secrets hashed here (API keys, verify tokens) are random and long, so a fast hash is the right one. */
   public static String sha256Hex(String value) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256Hex(value);
   }
 
   public static boolean constantTimeEquals(String a, String b) {

@@ -120,10 +120,14 @@ public final class LeadIntake {
       ChannelRoute route, BlindIndex blindIndex, List<StatusUpdate> statuses, Instant receivedAt) {
     StatusUpdate first = statuses.get(0);
     String tenantId = route.tenantId();
-    IdentityKey recipient = first.recipientWaId() != null
-        ? new IdentityKey(LeadModel.WA_ID, blindIndex.of(LeadModel.WA_ID, first.recipientWaId()))
-        : new IdentityKey(LeadModel.BSUID, blindIndex.of(LeadModel.BSUID, String.valueOf(first.recipientUserId())));
-    return identityIndex.find(tenantId, recipient).thenCompose(leadId -> {
+    Optional<IdentityKey> recipient = first.recipientWaId() != null
+        ? Optional.of(new IdentityKey(LeadModel.WA_ID, blindIndex.of(LeadModel.WA_ID, first.recipientWaId())))
+        : Optional.ofNullable(first.recipientUserId())
+            .map(userId -> new IdentityKey(LeadModel.BSUID, blindIndex.of(LeadModel.BSUID, userId)));
+    CompletionStage<Optional<String>> owner = recipient.isEmpty()
+        ? CompletableFuture.completedFuture(Optional.empty())
+        : identityIndex.find(tenantId, recipient.get());
+    return owner.thenCompose(leadId -> {
       if (leadId.isEmpty()) {
         String json = "[" + String.join(",", statuses.stream().map(StatusUpdate::rawJson).toList()) + "]";
         return unrouted

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flexoraa.engine.Digests;
 import io.flexoraa.engine.channel.ChannelAccount;
 import io.flexoraa.engine.channel.ChannelAccountEntity;
 import io.flexoraa.engine.ports.ChannelDirectory;
@@ -15,13 +16,9 @@ import io.flexoraa.engine.whatsapp.WhatsAppWebhook;
 import io.flexoraa.engine.whatsapp.WhatsAppWebhook.AccountChange;
 import io.flexoraa.engine.whatsapp.WhatsAppWebhook.MessagesChange;
 import io.flexoraa.engine.whatsapp.WhatsAppWebhookParser;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -115,7 +112,8 @@ public final class WhatsAppIngest {
             change.valueJson(), receivedAt);
       }
       ChannelAccount.PlatformUpdate update =
-          new ChannelAccount.PlatformUpdate(change.field(), change.valueJson(), digest(change), receivedAt);
+          new ChannelAccount.PlatformUpdate(
+              change.field(), change.valueJson(), Digests.sha256Hex(change.field(), change.valueJson()), receivedAt);
       List<CompletionStage<IngestReport>> recorded = new ArrayList<>();
       for (ChannelRoute account : accounts) {
         recorded.add(
@@ -161,18 +159,6 @@ public final class WhatsAppIngest {
       return mapper.readTree(json);
     } catch (Exception e) {
       return mapper.getNodeFactory().textNode(json);
-    }
-  }
-
-  private static String digest(AccountChange change) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(change.field().getBytes(StandardCharsets.UTF_8));
-      sha.update((byte) 0);
-      sha.update(change.valueJson().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JVM", e);
     }
   }
 

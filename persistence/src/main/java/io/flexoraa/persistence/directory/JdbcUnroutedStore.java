@@ -1,5 +1,7 @@
 package io.flexoraa.persistence.directory;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.flexoraa.engine.Digests;
 import io.flexoraa.engine.ports.UnroutedStore;
 import io.flexoraa.persistence.Jdbc;
 import java.sql.PreparedStatement;
@@ -25,7 +27,7 @@ public final class JdbcUnroutedStore implements UnroutedStore {
           "INSERT INTO unrouted_webhooks (payload_digest, source, reason, account_ref, payload, received_at)"
               + " VALUES (?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (payload_digest) DO NOTHING")) {
         String payload = asJson(item.payloadJson());
-        insert.setString(1, digest(item.source(), item.reason(), item.accountRef(), payload));
+        insert.setString(1, Digests.sha256Hex(item.source(), item.reason(), item.accountRef(), payload));
         insert.setString(2, item.source());
         insert.setString(3, item.reason());
         insert.setString(4, item.accountRef());
@@ -37,24 +39,11 @@ public final class JdbcUnroutedStore implements UnroutedStore {
     });
   }
 
-  private static String digest(String... parts) {
-    try {
-      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-      for (String part : parts) {
-        sha.update(String.valueOf(part).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        sha.update((byte) 0);
-      }
-      return java.util.HexFormat.of().formatHex(sha.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /** Anything that is not a JSON document is kept as a JSON string, so the column type never rejects it. */
   private static String asJson(String payload) {
     String trimmed = payload == null ? "" : payload.trim();
     if (trimmed.startsWith("{") || trimmed.startsWith("[")) return trimmed;
-    return "\"" + trimmed.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(trimmed)) + "\"";
   }
 
   public record UnroutedRow(long id, String source, String reason, String accountRef, String payload, Instant receivedAt) {}
