@@ -19,8 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +35,12 @@ import javax.sql.DataSource;
  *
  * <p>After first use everything is served from bounded caches holding already-completed stages, so the hot path does
  * no SQL and allocates little more than the lookup key.
+ *
+ * <p>Several nodes share the tables, each with its own caches. A tenant key rotated by another node ({@link
+ * KeyRotation}) only adds keys, so a node's cached tenant keys stay good for everything they were good for; the one
+ * thing they cannot open is a lead key wrapped under the newer primary, and that failure reloads the tenant keys once
+ * and retries. Shredding and rotation on another node reach this one through {@link #forgetLead} and {@link
+ * #forgetTenant}.
  */
 public final class TinkPiiCipher implements PiiCipher {
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
@@ -58,6 +63,8 @@ public final class TinkPiiCipher implements PiiCipher {
   private final LruCache<LeadId, LeadEntry> leads;
   /** Bumped by every shred so that a load which started before it does not put the destroyed key back in cache. */
   private final AtomicLong shreds = new AtomicLong();
+  /** Bumped by every forgetTenant so that a load which read the keyset before it does not cache that keyset again. */
+  private final AtomicLong tenantForgets = new AtomicLong();
 
   public TinkPiiCipher(DataSource dataSource, Aead master, Executor blockingExecutor, int cacheSize) {
     if (cacheSize < 1) throw new IllegalArgumentException("cacheSize must be positive, was " + cacheSize);
@@ -115,55 +122,84 @@ public final class TinkPiiCipher implements PiiCipher {
           } catch (SQLException e) {
             throw new IllegalStateException("Could not shred lead " + leadId + " of tenant " + tenantId, e);
           }
-          leads.invalidate(java.util.List.of(new LeadId(tenantId, leadId)), shreds);
+          forgetLead(tenantId, leadId);
           return deleted > 0;
         },
         blockingExecutor);
   }
 
+  /**
+   * Drops this node's cached key of the lead, for when another node has shredded it. Like a shred here, it also stops
+   * a load that is in flight from putting the key back.
+   */
+  public void forgetLead(String tenantId, String leadId) {
+    leads.invalidate(List.of(new LeadId(tenantId, leadId)), shreds);
+  }
+
+  /**
+   * Drops this node's cached keys of the tenant, for when another node has rotated them, so the next use reads the
+   * current keyset. A load that read the table before this call does not put what it read back in cache.
+   */
+  public void forgetTenant(String tenantId) {
+    tenants.invalidate(List.of(tenantId), tenantForgets);
+  }
+
   private Optional<LeadEntry> loadLead(String tenantId, String leadId, boolean create, long generation) {
-    byte[] associatedData = (tenantId + "/" + leadId).getBytes(StandardCharsets.UTF_8);
+    byte[] associatedData = leadAssociatedData(tenantId, leadId);
     try (Connection connection = dataSource.getConnection()) {
       byte[] wrapped = selectLeadKeyset(connection, tenantId, leadId);
       if (wrapped == null && !create) return Optional.empty();
-      TenantKeys tenant = tenantKeys(connection, tenantId, create);
+      TenantKeys cachedTenant = tenants.get(tenantId);
+      TenantKeys tenant = cachedTenant != null ? cachedTenant : loadTenantKeys(connection, tenantId, create);
       if (wrapped == null) {
         byte[] fresh = wrap(newKeyset(PredefinedAeadParameters.AES256_GCM), tenant.aead(), associatedData);
-        insertLeadKeyset(connection, tenantId, leadId, fresh);
+        insertLeadKeyset(connection, tenantId, leadId, fresh, tenant.version());
         wrapped = selectLeadKeyset(connection, tenantId, leadId);
         if (wrapped == null) {
           throw new IllegalStateException(
               "Lead " + leadId + " of tenant " + tenantId + " was shredded while its key was being created");
         }
       }
-      LeadEntry entry = openLead(tenantId, leadId, tenant, wrapped, associatedData);
-      leads.putUnlessChanged(new LeadId(tenantId, leadId), entry, shreds, generation);
-      return Optional.of(entry);
+      Optional<LeadEntry> entry = openLead(tenant, wrapped, associatedData);
+      if (entry.isEmpty() && cachedTenant != null) {
+        // Another node rotated the tenant key and wrapped this lead key under the new primary, which the cached
+        // keyset does not have yet: read the tenant keys again, once.
+        entry = openLead(loadTenantKeys(connection, tenantId, false), wrapped, associatedData);
+      }
+      if (entry.isEmpty()) {
+        throw new IllegalStateException(
+            "The key of lead " + leadId + " of tenant " + tenantId + " cannot be decrypted with its tenant's key");
+      }
+      leads.putUnlessChanged(new LeadId(tenantId, leadId), entry.get(), shreds, generation);
+      return entry;
     } catch (SQLException e) {
       throw new IllegalStateException("Could not load the key of lead " + leadId + " of tenant " + tenantId, e);
     }
   }
 
-  private static LeadEntry openLead(
-      String tenantId, String leadId, TenantKeys tenant, byte[] wrapped, byte[] associatedData) {
+  /** Empty when the tenant keyset cannot open the lead key, so that the caller can decide whether to reload. */
+  private static Optional<LeadEntry> openLead(TenantKeys tenant, byte[] wrapped, byte[] associatedData) {
     Aead aead;
     try {
       aead = unwrap(wrapped, tenant.aead(), associatedData).getPrimitive(RegistryConfiguration.get(), Aead.class);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(
-          "The key of lead " + leadId + " of tenant " + tenantId + " cannot be decrypted with its tenant's key");
+      return Optional.empty();
     }
     LeadFieldCipher cipher = new LeadFieldCipher(aead, associatedData);
-    return new LeadEntry(
-        cipher, CompletableFuture.completedStage(cipher), CompletableFuture.completedStage(Optional.of(cipher)));
+    return Optional.of(new LeadEntry(
+        cipher, CompletableFuture.completedStage(cipher), CompletableFuture.completedStage(Optional.of(cipher))));
   }
 
-  /** Tenant keys are never deleted, so unlike lead keys they are cached without a generation check. */
   private TenantKeys tenantKeys(Connection connection, String tenantId, boolean create) throws SQLException {
     TenantKeys cached = tenants.get(tenantId);
-    if (cached != null) return cached;
-    byte[] associatedData = tenantId.getBytes(StandardCharsets.UTF_8);
-    byte[][] stored = selectTenantKeysets(connection, tenantId);
+    return cached != null ? cached : loadTenantKeys(connection, tenantId, create);
+  }
+
+  /** Reads the tenant keys from the table, creating them when asked, and caches them. */
+  private TenantKeys loadTenantKeys(Connection connection, String tenantId, boolean create) throws SQLException {
+    long generation = tenantForgets.get();
+    byte[] associatedData = tenantAssociatedData(tenantId);
+    StoredTenantKeys stored = selectTenantKeysets(connection, tenantId);
     if (stored == null) {
       if (!create) {
         throw new IllegalStateException("Tenant " + tenantId + " has lead keys but no tenant keys");
@@ -178,18 +214,45 @@ public final class TinkPiiCipher implements PiiCipher {
     }
     TenantKeys keys;
     try {
-      Aead aead = unwrap(stored[0], master, associatedData).getPrimitive(RegistryConfiguration.get(), Aead.class);
-      Mac mac = unwrap(stored[1], master, associatedData).getPrimitive(RegistryConfiguration.get(), Mac.class);
+      Aead aead =
+          unwrap(stored.aead(), master, associatedData).getPrimitive(RegistryConfiguration.get(), Aead.class);
+      Mac mac = unwrap(stored.mac(), master, associatedData).getPrimitive(RegistryConfiguration.get(), Mac.class);
       BlindIndex blindIndex = new TenantBlindIndex(mac);
-      keys = new TenantKeys(aead, blindIndex, CompletableFuture.completedStage(blindIndex));
+      keys = new TenantKeys(aead, stored.version(), blindIndex, CompletableFuture.completedStage(blindIndex));
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(
-          "The keys of tenant " + tenantId + " cannot be decrypted with this master key: is "
-              + MasterKey.ENVIRONMENT_VARIABLE + " (or " + MasterKey.FILE_NAME
-              + ") the key this database was created with?");
+      throw wrongMasterKey(tenantId);
     }
-    tenants.put(tenantId, keys);
+    tenants.putUnlessChanged(tenantId, keys, tenantForgets, generation);
     return keys;
+  }
+
+  static IllegalStateException wrongMasterKey(String tenantId) {
+    return new IllegalStateException(
+        "The keys of tenant " + tenantId + " cannot be decrypted with this master key: is "
+            + MasterKey.ENVIRONMENT_VARIABLE + " (or " + MasterKey.FILE_NAME
+            + ") the key this database was created with?");
+  }
+
+  DataSource dataSource() {
+    return dataSource;
+  }
+
+  Aead master() {
+    return master;
+  }
+
+  Executor blockingExecutor() {
+    return blockingExecutor;
+  }
+
+  /** What the tenant keysets are bound to under the master key, so a row copied to another tenant does not open. */
+  static byte[] tenantAssociatedData(String tenantId) {
+    return tenantId.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** What a lead keyset and its field ciphertexts are bound to. */
+  static byte[] leadAssociatedData(String tenantId, String leadId) {
+    return (tenantId + "/" + leadId).getBytes(StandardCharsets.UTF_8);
   }
 
   private static byte[] selectLeadKeyset(Connection connection, String tenantId, String leadId) throws SQLException {
@@ -203,24 +266,29 @@ public final class TinkPiiCipher implements PiiCipher {
     }
   }
 
-  private static void insertLeadKeyset(Connection connection, String tenantId, String leadId, byte[] keyset)
+  /** {@code wrappedByVersion}: the version of the tenant keyset used, which may trail the table's after a rotation. */
+  private static void insertLeadKeyset(
+      Connection connection, String tenantId, String leadId, byte[] keyset, int wrappedByVersion)
       throws SQLException {
     try (PreparedStatement insert =
         connection.prepareStatement(
-            "INSERT INTO lead_keys (tenant_id, lead_id, keyset) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+            "INSERT INTO lead_keys (tenant_id, lead_id, keyset, wrapped_by_version) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT DO NOTHING")) {
       insert.setString(1, tenantId);
       insert.setString(2, leadId);
       insert.setBytes(3, keyset);
+      insert.setInt(4, wrappedByVersion);
       insert.executeUpdate();
     }
   }
 
-  private static byte[][] selectTenantKeysets(Connection connection, String tenantId) throws SQLException {
+  private static StoredTenantKeys selectTenantKeysets(Connection connection, String tenantId) throws SQLException {
     try (PreparedStatement select =
-        connection.prepareStatement("SELECT aead_keyset, mac_keyset FROM tenant_keys WHERE tenant_id = ?")) {
+        connection.prepareStatement(
+            "SELECT aead_keyset, mac_keyset, key_version FROM tenant_keys WHERE tenant_id = ?")) {
       select.setString(1, tenantId);
       try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? new byte[][] {rows.getBytes(1), rows.getBytes(2)} : null;
+        return rows.next() ? new StoredTenantKeys(rows.getBytes(1), rows.getBytes(2), rows.getInt(3)) : null;
       }
     }
   }
@@ -237,7 +305,7 @@ public final class TinkPiiCipher implements PiiCipher {
     }
   }
 
-  private static KeysetHandle newKeyset(com.google.crypto.tink.Parameters parameters) {
+  static KeysetHandle newKeyset(com.google.crypto.tink.Parameters parameters) {
     try {
       return KeysetHandle.generateNew(parameters, RegistryConfiguration.get());
     } catch (GeneralSecurityException e) {
@@ -245,16 +313,16 @@ public final class TinkPiiCipher implements PiiCipher {
     }
   }
 
-  private static byte[] wrap(KeysetHandle keyset, Aead wrappingKey, byte[] associatedData) {
+  static byte[] wrap(KeysetHandle keyset, Aead wrappingKey, byte[] associatedData) {
     try {
       return TinkProtoKeysetFormat.serializeEncryptedKeyset(
           keyset, wrappingKey, associatedData, RegistryConfiguration.get());
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Could not encrypt a new key", e);
+      throw new IllegalStateException("Could not encrypt a key", e);
     }
   }
 
-  private static KeysetHandle unwrap(byte[] wrapped, Aead wrappingKey, byte[] associatedData)
+  static KeysetHandle unwrap(byte[] wrapped, Aead wrappingKey, byte[] associatedData)
       throws GeneralSecurityException {
     return TinkProtoKeysetFormat.parseEncryptedKeyset(
         wrapped, wrappingKey, associatedData, RegistryConfiguration.get());
@@ -262,7 +330,11 @@ public final class TinkPiiCipher implements PiiCipher {
 
   private record LeadId(String tenantId, String leadId) {}
 
-  private record TenantKeys(Aead aead, BlindIndex blindIndex, CompletionStage<BlindIndex> blindIndexStage) {}
+  /** {@code version} is the key_version the AEAD keyset was read at; new lead keys record it as their wrapper. */
+  private record TenantKeys(
+      Aead aead, int version, BlindIndex blindIndex, CompletionStage<BlindIndex> blindIndexStage) {}
+
+  private record StoredTenantKeys(byte[] aead, byte[] mac, int version) {}
 
   /** The stages are built once so that cache hits hand out the same completed, caller-proof objects every time. */
   private record LeadEntry(
@@ -324,9 +396,4 @@ public final class TinkPiiCipher implements PiiCipher {
       }
     }
   }
-
-  /**
-   * Least-recently-used map behind one lock. Every read reorders the map, so reads take the lock too; at a few
-   * thousand lookups a second the critical section (a hash lookup and a relink) is far below any contention.
-   */
 }
