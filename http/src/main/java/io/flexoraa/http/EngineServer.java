@@ -3,6 +3,7 @@ package io.flexoraa.http;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.flexoraa.engine.channel.ChannelAccountEntity;
+import io.flexoraa.engine.ingest.ConsentKeywords;
 import io.flexoraa.engine.ingest.LeadIntake;
 import io.flexoraa.engine.ingest.WhatsAppIngest;
 import io.flexoraa.engine.lead.LeadEntity;
@@ -103,7 +104,8 @@ public final class EngineServer implements AutoCloseable {
 
       Duration askTimeout = config.getDuration("flexoraa.http.ask-timeout");
       Duration ingestTimeout = config.getDuration("flexoraa.ingest.ask-timeout");
-      LeadIntake leadIntake = new LeadIntake(system, identityIndex, cipher, unrouted, metrics, ingestTimeout);
+      LeadIntake leadIntake = new LeadIntake(
+          system, identityIndex, cipher, unrouted, metrics, ConsentKeywords.fromConfig(config), ingestTimeout);
       WhatsAppIngest ingest = new WhatsAppIngest(system, directory, leadIntake, unrouted, metrics, Json.MAPPER, ingestTimeout);
 
       Secrets.OperatorKey operator = Secrets.operatorKey(config.getString("flexoraa.operator-key"), dataDirectory);

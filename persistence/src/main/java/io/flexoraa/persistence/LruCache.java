@@ -3,6 +3,7 @@ package io.flexoraa.persistence;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiPredicate;
 
 /**
  * A bounded, least-recently-used cache in front of a table, safe against a stale read racing an invalidation: a
@@ -37,6 +38,15 @@ public final class LruCache<K, V> {
 
   public synchronized void putAllUnlessChanged(Map<K, V> values, AtomicLong generation, long expected) {
     if (generation.get() == expected) entries.putAll(values);
+  }
+
+  /**
+   * Evicts every entry that matches, and bumps the generation. A scan of the whole cache under the lock: for rare
+   * operations (erasure), not for the message path.
+   */
+  public synchronized void invalidateWhere(BiPredicate<K, V> matches, AtomicLong generation) {
+    generation.incrementAndGet();
+    entries.entrySet().removeIf(entry -> matches.test(entry.getKey(), entry.getValue()));
   }
 
   /** Evicts the keys and bumps the generation, so loads that began before this cannot put old values back. */

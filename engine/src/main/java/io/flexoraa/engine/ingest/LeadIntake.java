@@ -35,7 +35,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * Delivers a routed WhatsApp change to lead entities: messages grouped by sender (so one sender's messages keep
  * their order and land in one atomic write), each sender resolved to its one lead through the identity index,
  * personal data encrypted under that lead's key before it reaches a command; statuses to the lead that owns the
- * recipient. A status for a recipient no lead owns is kept in the unrouted store.
+ * recipient. A status for a recipient no lead owns is kept in the unrouted store. A text that is exactly an opt-out
+ * or opt-in keyword is marked as such while it is still plain text, so the lead can record the consent it gives.
  */
 public final class LeadIntake {
   private static final String CHANNEL = "whatsapp";
@@ -45,17 +46,19 @@ public final class LeadIntake {
   private final PiiCipher cipher;
   private final UnroutedStore unrouted;
   private final EngineMetrics metrics;
+  private final ConsentKeywords consentKeywords;
   private final Duration askTimeout;
   private final PhoneNormalizer phones = new PhoneNormalizer();
 
   public LeadIntake(
       ActorSystem<?> system, IdentityIndex identityIndex, PiiCipher cipher, UnroutedStore unrouted,
-      EngineMetrics metrics, Duration askTimeout) {
+      EngineMetrics metrics, ConsentKeywords consentKeywords, Duration askTimeout) {
     this.sharding = ClusterSharding.get(system);
     this.identityIndex = identityIndex;
     this.cipher = cipher;
     this.unrouted = unrouted;
     this.metrics = metrics;
+    this.consentKeywords = consentKeywords;
     this.askTimeout = askTimeout;
   }
 
@@ -93,7 +96,8 @@ public final class LeadIntake {
                 commands.add(new LeadModel.InboundMessage(
                     message.platformMessageId(), CHANNEL, route.accountKey(), message.type(), message.sentAt(),
                     sealOrNull(leadCipher, message.text()), leadCipher.encrypt(message.rawJson()),
-                    message.contextMessageId(), changedTo));
+                    message.contextMessageId(), changedTo,
+                    consentKeywords.signalOf(message.type(), message.text())));
               }
               List<Identifier> identifiers =
                   sender.stream().map(identifier -> identifier.seal(blindIndex, leadCipher)).toList();

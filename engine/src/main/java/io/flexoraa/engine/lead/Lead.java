@@ -3,15 +3,21 @@ package io.flexoraa.engine.lead;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.flexoraa.engine.CborSerializable;
+import io.flexoraa.engine.lead.LeadModel.Anonymized;
+import io.flexoraa.engine.lead.LeadModel.ConsentRecorded;
+import io.flexoraa.engine.lead.LeadModel.ConsentView;
 import io.flexoraa.engine.lead.LeadModel.Event;
 import io.flexoraa.engine.lead.LeadModel.Identifier;
 import io.flexoraa.engine.lead.LeadModel.IdentifierAttached;
 import io.flexoraa.engine.lead.LeadModel.InboundMessage;
+import io.flexoraa.engine.lead.LeadModel.LeadAnonymized;
 import io.flexoraa.engine.lead.LeadModel.LeadCreated;
 import io.flexoraa.engine.lead.LeadModel.LeadSnapshot;
 import io.flexoraa.engine.lead.LeadModel.MessageReceived;
 import io.flexoraa.engine.lead.LeadModel.MessageStatusChanged;
 import io.flexoraa.engine.lead.LeadModel.PhoneNumberChanged;
+import io.flexoraa.engine.lead.LeadModel.RecordConsent;
+import io.flexoraa.engine.lead.LeadModel.Rejection;
 import io.flexoraa.engine.lead.LeadModel.StatusChange;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,6 +36,11 @@ import java.util.Set;
  * retries and duplicates persist nothing. Statuses only move forward (sent → delivered → read → played; failed and
  * deleted are final). The state is mutated only by {@link #apply}, which the entity calls for persisted events and
  * on recovery; it is never shared outside the entity.
+ *
+ * <p>Consent: every explicit signal (a consent command, or an inbound STOP / START keyword) is recorded as evidence,
+ * idempotent on its record id; the state keeps the consent in force per (channel, purpose) — the one given last —
+ * and the recent records by id. Anonymization forgets the identifiers for good (they are never learnt again) and
+ * keeps what is not personal content: counts, dedup ids, statuses and the consent evidence.
  */
 public final class Lead implements CborSerializable {
 
@@ -41,9 +52,26 @@ public final class Lead implements CborSerializable {
   private final LinkedHashMap<String, String> statusByMessage;
   private int inboundCount;
   private Instant lastInboundAt;
+  /** The consent in force, by {@link #consentKey}. */
+  private final LinkedHashMap<String, ConsentView> consents;
+  /** The last {@code dedupWindow} consent records by record id, so that a retried command is answered, not repeated. */
+  private final LinkedHashMap<String, ConsentView> recentConsentRecords;
+  private Anonymized anonymization;
+
+  /** What a command amounts to: the events to persist (none for a repeat), or why it is refused. */
+  public sealed interface Decision {
+    record Persist(List<Event> events) implements Decision {
+      public Persist {
+        events = List.copyOf(events);
+      }
+    }
+
+    record Refuse(Rejection rejection) implements Decision {}
+  }
 
   public static Lead empty() {
-    return new Lead(null, null, null, new LinkedHashMap<>(), new LinkedHashSet<>(), new LinkedHashMap<>(), 0, null);
+    return new Lead(null, null, null, new LinkedHashMap<>(), new LinkedHashSet<>(), new LinkedHashMap<>(), 0, null,
+        new LinkedHashMap<>(), new LinkedHashMap<>(), null);
   }
 
   @JsonCreator
@@ -55,7 +83,10 @@ public final class Lead implements CborSerializable {
       @JsonProperty("recentMessageIds") LinkedHashSet<String> recentMessageIds,
       @JsonProperty("statusByMessage") LinkedHashMap<String, String> statusByMessage,
       @JsonProperty("inboundCount") int inboundCount,
-      @JsonProperty("lastInboundAt") Instant lastInboundAt) {
+      @JsonProperty("lastInboundAt") Instant lastInboundAt,
+      @JsonProperty("consents") LinkedHashMap<String, ConsentView> consents,
+      @JsonProperty("recentConsentRecords") LinkedHashMap<String, ConsentView> recentConsentRecords,
+      @JsonProperty("anonymization") Anonymized anonymization) {
     this.tenantId = tenantId;
     this.leadId = leadId;
     this.channel = channel;
@@ -64,11 +95,19 @@ public final class Lead implements CborSerializable {
     this.statusByMessage = statusByMessage == null ? new LinkedHashMap<>() : statusByMessage;
     this.inboundCount = inboundCount;
     this.lastInboundAt = lastInboundAt;
+    // snapshots taken before consent existed have none of these
+    this.consents = consents == null ? new LinkedHashMap<>() : consents;
+    this.recentConsentRecords = recentConsentRecords == null ? new LinkedHashMap<>() : recentConsentRecords;
+    this.anonymization = anonymization;
   }
 
   // ---- decisions ----
 
-  /** Events for newly arrived messages; duplicates (known ids, or repeated within the batch) yield nothing. */
+  /**
+   * Events for newly arrived messages; duplicates (known ids, or repeated within the batch) yield nothing. A message
+   * carrying an opt-out or opt-in keyword also records consent. An anonymized lead still records messages that reach
+   * it (the webhook must be acknowledged) but never learns identifiers again.
+   */
   public List<Event> decideReceive(
       String tenantId, String leadId, List<Identifier> senderIdentifiers, String profileNameEnc,
       List<InboundMessage> messages, Clock clock) {
@@ -85,7 +124,7 @@ public final class Lead implements CborSerializable {
     if (fresh.isEmpty()) return events;
     if (!exists()) {
       events.add(new LeadCreated(tenantId, leadId, fresh.get(0).channel(), senderIdentifiers, profileNameEnc, now));
-    } else {
+    } else if (!anonymized()) {
       for (Identifier identifier : senderIdentifiers) {
         if (!identifiers.containsKey(identifier.index())) {
           events.add(new IdentifierAttached(this.tenantId, this.leadId, identifier, now));
@@ -96,12 +135,64 @@ public final class Lead implements CborSerializable {
     String owningLead = exists() ? this.leadId : leadId;
     for (InboundMessage message : fresh) {
       events.add(new MessageReceived(owningTenant, owningLead, message, now));
-      if (!message.changedTo().isEmpty()) {
+      if (!message.changedTo().isEmpty() && !anonymized()) {
         events.add(
             new PhoneNumberChanged(owningTenant, owningLead, message.platformMessageId(), message.changedTo(), now));
       }
+      ConsentRecorded keyword = keywordConsent(owningTenant, owningLead, message, now);
+      if (keyword != null) events.add(keyword);
     }
     return events;
+  }
+
+  /** The record id of the consent an inbound keyword gives: derived from the message, so Meta's retries repeat it. */
+  private static String keywordRecordId(String platformMessageId) {
+    return "inbound:" + platformMessageId;
+  }
+
+  private ConsentRecorded keywordConsent(String tenantId, String leadId, InboundMessage message, Instant now) {
+    boolean optOut = LeadModel.OPT_OUT.equals(message.consentSignal());
+    if (!optOut && !LeadModel.OPT_IN.equals(message.consentSignal())) return null;
+    String recordId = keywordRecordId(message.platformMessageId());
+    // a message evicted from the dedup window and delivered again must not record its consent twice
+    if (recentConsentRecords.containsKey(recordId)) return null;
+    return new ConsentRecorded(
+        tenantId, leadId, recordId, message.channel(), LeadModel.MESSAGING, !optOut,
+        "inbound-keyword:" + message.channel(), null, null, "lead",
+        message.sentAt() != null ? message.sentAt() : now, now);
+  }
+
+  /** Records consent on an existing lead; a record id already recorded is a repeat and persists nothing. */
+  public Decision decideConsent(RecordConsent command, Clock clock) {
+    Rejection missing = firstMissing(
+        "recordId", command.recordId(), "channel", command.channel(), "purpose", command.purpose(),
+        "source", command.source(), "actor", command.actor());
+    if (missing != null) return new Decision.Refuse(missing);
+    if (!exists()) return new Decision.Refuse(new Rejection.UnknownLead());
+    if (recentConsentRecords.containsKey(command.recordId())) return new Decision.Persist(List.of());
+    Instant now = clock.instant();
+    return new Decision.Persist(List.of(new ConsentRecorded(
+        tenantId, leadId, command.recordId(), command.channel(), command.purpose(), command.granted(),
+        command.source(), command.ipEnc(), command.userAgentEnc(), command.actor(),
+        command.at() != null ? command.at() : now, now)));
+  }
+
+  /** Anonymizes an existing lead; a lead already anonymized persists nothing (the approval flow may retry). */
+  public Decision decideAnonymize(String requestId, String actor, Clock clock) {
+    Rejection missing = firstMissing("requestId", requestId, "actor", actor);
+    if (missing != null) return new Decision.Refuse(missing);
+    if (!exists()) return new Decision.Refuse(new Rejection.UnknownLead());
+    if (anonymized()) return new Decision.Persist(List.of());
+    return new Decision.Persist(List.of(new LeadAnonymized(tenantId, leadId, requestId, actor, clock.instant())));
+  }
+
+  /** Pairs of (field name, value); the first blank value is the rejection. */
+  private static Rejection firstMissing(String... namesAndValues) {
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      String value = namesAndValues[i + 1];
+      if (value == null || value.isBlank()) return new Rejection.MissingField(namesAndValues[i]);
+    }
+    return null;
   }
 
   /** Events for statuses that move a message forward; stale or repeated statuses yield nothing. */
@@ -142,8 +233,28 @@ public final class Lead implements CborSerializable {
     } else if (event instanceof PhoneNumberChanged changed) {
       // the old number stops being the current phone but stays an alias, so late retries still land here
       for (Identifier identifier : changed.newIdentifiers()) identifiers.put(identifier.index(), identifier);
+    } else if (event instanceof ConsentRecorded recorded) {
+      ConsentView view = new ConsentView(
+          recorded.recordId(), recorded.channel(), recorded.purpose(), recorded.granted(), recorded.source(),
+          recorded.ipEnc(), recorded.userAgentEnc(), recorded.actor(), recorded.at(), recorded.recordedAt());
+      recentConsentRecords.put(view.recordId(), view);
+      while (recentConsentRecords.size() > dedupWindow) {
+        recentConsentRecords.remove(recentConsentRecords.keySet().iterator().next());
+      }
+      // evidence arrives out of order (a form filled in yesterday, imported today): the latest given is in force
+      String key = consentKey(view.channel(), view.purpose());
+      ConsentView current = consents.get(key);
+      if (current == null || !view.givenAt().isBefore(current.givenAt())) consents.put(key, view);
+    } else if (event instanceof LeadAnonymized anonymized) {
+      identifiers.clear();
+      anonymization = new Anonymized(
+          anonymized.tenantId(), anonymized.leadId(), anonymized.requestId(), anonymized.actor(), anonymized.at());
     }
     return this;
+  }
+
+  private static String consentKey(String channel, String purpose) {
+    return channel + "/" + purpose;
   }
 
   private void remember(String platformMessageId, int dedupWindow) {
@@ -159,7 +270,8 @@ public final class Lead implements CborSerializable {
    */
   public Lead copy() {
     return new Lead(tenantId, leadId, channel, new LinkedHashMap<>(identifiers), new LinkedHashSet<>(recentMessageIds),
-        new LinkedHashMap<>(statusByMessage), inboundCount, lastInboundAt);
+        new LinkedHashMap<>(statusByMessage), inboundCount, lastInboundAt, new LinkedHashMap<>(consents),
+        new LinkedHashMap<>(recentConsentRecords), anonymization);
   }
 
   // ---- queries ----
@@ -168,9 +280,24 @@ public final class Lead implements CborSerializable {
     return leadId != null;
   }
 
+  public boolean anonymized() {
+    return anonymization != null;
+  }
+
   public LeadSnapshot snapshot() {
     return new LeadSnapshot(
-        exists(), tenantId, leadId, List.copyOf(identifiers.values()), inboundCount, List.copyOf(recentMessageIds));
+        exists(), tenantId, leadId, List.copyOf(identifiers.values()), inboundCount, List.copyOf(recentMessageIds),
+        anonymized(), List.copyOf(consents.values()));
+  }
+
+  /** A recent consent record by id, or null. */
+  public ConsentView consentRecord(String recordId) {
+    return recentConsentRecords.get(recordId);
+  }
+
+  /** The consent in force for the purpose on the channel, or null when the lead never said. */
+  public ConsentView consentFor(String channel, String purpose) {
+    return consents.get(consentKey(channel, purpose));
   }
 
   public String getTenantId() { return tenantId; }
@@ -181,6 +308,9 @@ public final class Lead implements CborSerializable {
   public LinkedHashMap<String, String> getStatusByMessage() { return new LinkedHashMap<>(statusByMessage); }
   public int getInboundCount() { return inboundCount; }
   public Instant getLastInboundAt() { return lastInboundAt; }
+  public LinkedHashMap<String, ConsentView> getConsents() { return new LinkedHashMap<>(consents); }
+  public LinkedHashMap<String, ConsentView> getRecentConsentRecords() { return new LinkedHashMap<>(recentConsentRecords); }
+  public Anonymized getAnonymization() { return anonymization; }
 
   public String statusOf(String platformMessageId) {
     return statusByMessage.get(platformMessageId);

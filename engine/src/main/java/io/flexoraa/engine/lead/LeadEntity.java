@@ -1,16 +1,21 @@
 package io.flexoraa.engine.lead;
 
 import com.typesafe.config.Config;
+import io.flexoraa.engine.lead.Lead.Decision;
 import io.flexoraa.engine.lead.LeadModel.Accepted;
+import io.flexoraa.engine.lead.LeadModel.Anonymize;
 import io.flexoraa.engine.lead.LeadModel.Command;
 import io.flexoraa.engine.lead.LeadModel.Event;
 import io.flexoraa.engine.lead.LeadModel.GetLead;
 import io.flexoraa.engine.lead.LeadModel.ReceiveMessages;
+import io.flexoraa.engine.lead.LeadModel.RecordConsent;
 import io.flexoraa.engine.lead.LeadModel.RecordStatuses;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -28,9 +33,10 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
  * One lead of one tenant, sharded by {@code tenantId:leadId}. It receives the messages routed to it (idempotent on
- * the platform message id), records delivery statuses (never backwards), and re-keys itself when WhatsApp reports
- * a new number. The rules live in {@link Lead}; this class only persists what they decide and replies once the
- * events are durable, which is what lets the webhook acknowledge Meta.
+ * the platform message id), records delivery statuses (never backwards), re-keys itself when WhatsApp reports
+ * a new number, records consent evidence and anonymizes itself on an approved erasure request. The rules live in
+ * {@link Lead}; this class only persists what they decide and replies once the events are durable, which is what
+ * lets the webhook acknowledge Meta. A refused command persists nothing and is answered with an error.
  */
 public final class LeadEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, Event, Lead> {
 
@@ -90,6 +96,12 @@ public final class LeadEntity extends EventSourcedBehaviorWithEnforcedReplies<Co
         .forAnyState()
         .onCommand(ReceiveMessages.class, this::onReceive)
         .onCommand(RecordStatuses.class, this::onStatuses)
+        .onCommand(RecordConsent.class, (state, command) -> reply(
+            state.decideConsent(command, clock), command.replyTo(),
+            updated -> updated.consentRecord(command.recordId()), state))
+        .onCommand(Anonymize.class, (state, command) -> reply(
+            state.decideAnonymize(command.requestId(), command.actor(), clock), command.replyTo(),
+            Lead::getAnonymization, state))
         .onCommand(GetLead.class, (state, command) -> Effect().reply(command.replyTo(), state.snapshot()))
         .build();
   }
@@ -111,6 +123,17 @@ public final class LeadEntity extends EventSourcedBehaviorWithEnforcedReplies<Co
         new Accepted(command.leadId(), events.size(), command.statuses().size() - events.size());
     if (events.isEmpty()) return Effect().reply(command.replyTo(), StatusReply.success(accepted));
     return Effect().persist(events).thenReply(command.replyTo(), updated -> StatusReply.success(accepted));
+  }
+
+  /** Persists what was decided and answers from the state after it; a repeat is answered from the state as it is. */
+  private <R> ReplyEffect<Event, Lead> reply(
+      Decision decision, ActorRef<StatusReply<R>> replyTo, Function<Lead, R> answer, Lead state) {
+    if (decision instanceof Decision.Refuse refuse) {
+      return Effect().reply(replyTo, StatusReply.error(refuse.rejection().message()));
+    }
+    List<Event> events = ((Decision.Persist) decision).events();
+    if (events.isEmpty()) return Effect().reply(replyTo, StatusReply.success(answer.apply(state)));
+    return Effect().persist(events).thenReply(replyTo, updated -> StatusReply.success(answer.apply(updated)));
   }
 
   @Override

@@ -20,6 +20,13 @@ public final class LeadModel {
   public static final String WA_ID = "wa_id";
   public static final String BSUID = "bsuid";
 
+  /** Consent signals an inbound message can carry (see {@link InboundMessage#consentSignal()}). */
+  public static final String OPT_OUT = "opt-out";
+  public static final String OPT_IN = "opt-in";
+
+  /** The purpose a keyword such as STOP or START speaks to: being sent messages at all on that channel. */
+  public static final String MESSAGING = "messaging";
+
   /** An identifier: its blind index (for look-ups) and its encrypted value (for display). */
   public record Identifier(String kind, String index, String valueEnc, boolean valid) implements CborSerializable {}
 
@@ -34,7 +41,12 @@ public final class LeadModel {
       String contentEnc,
       String contextMessageId,
       /** Set when this is WhatsApp's "user changed number" system message: the lead's new phone and wa_id. */
-      List<Identifier> changedTo)
+      List<Identifier> changedTo,
+      /**
+       * {@link #OPT_OUT} or {@link #OPT_IN} when the text was exactly an opt-out or opt-in keyword, else null. Decided
+       * at intake, the only place that sees the plain text; null in events recorded before consent existed.
+       */
+      String consentSignal)
       implements CborSerializable {
     public InboundMessage {
       changedTo = changedTo == null ? List.of() : List.copyOf(changedTo);
@@ -74,6 +86,33 @@ public final class LeadModel {
     }
   }
 
+  /**
+   * Record the lead's consent (or its withdrawal) for one purpose on one channel, as evidence for audits. Idempotent
+   * on {@code recordId}. {@code ipEnc} and {@code userAgentEnc} are ciphertext under the lead's key, or null;
+   * {@code at} is when the lead gave it, null meaning now.
+   */
+  public record RecordConsent(
+      String tenantId,
+      String leadId,
+      String recordId,
+      String channel,
+      String purpose,
+      boolean granted,
+      String source,
+      String ipEnc,
+      String userAgentEnc,
+      String actor,
+      Instant at,
+      ActorRef<StatusReply<ConsentView>> replyTo)
+      implements Command {}
+
+  /**
+   * Anonymize the lead (GDPR / DPDP erasure): its identifiers are forgotten, its history and consent evidence kept.
+   * Idempotent: a repeat succeeds with the first anonymization and persists nothing.
+   */
+  public record Anonymize(String requestId, String actor, ActorRef<StatusReply<Anonymized>> replyTo)
+      implements Command {}
+
   public record GetLead(ActorRef<LeadSnapshot> replyTo) implements Command {}
 
   // ---- replies ----
@@ -87,8 +126,48 @@ public final class LeadModel {
       String leadId,
       List<Identifier> identifiers,
       int inboundCount,
-      List<String> recentMessageIds)
+      List<String> recentMessageIds,
+      boolean anonymized,
+      /** The consent in force per (channel, purpose). */
+      List<ConsentView> consents)
       implements CborSerializable {}
+
+  /** One consent record as the lead holds it; {@code ipEnc} and {@code userAgentEnc} are ciphertext or null. */
+  public record ConsentView(
+      String recordId,
+      String channel,
+      String purpose,
+      boolean granted,
+      String source,
+      String ipEnc,
+      String userAgentEnc,
+      String actor,
+      Instant givenAt,
+      Instant recordedAt)
+      implements CborSerializable {}
+
+  /** The lead's anonymization: which request did it, who, and when. */
+  public record Anonymized(String tenantId, String leadId, String requestId, String actor, Instant at)
+      implements CborSerializable {}
+
+  /** Why the lead refused a command; a refused command persists nothing. */
+  public sealed interface Rejection {
+    String message();
+
+    record UnknownLead() implements Rejection {
+      @Override
+      public String message() {
+        return "the lead does not exist";
+      }
+    }
+
+    record MissingField(String field) implements Rejection {
+      @Override
+      public String message() {
+        return field + " is required";
+      }
+    }
+  }
 
   // ---- events ----
 
@@ -98,7 +177,9 @@ public final class LeadModel {
     @JsonSubTypes.Type(value = IdentifierAttached.class, name = "identifier-attached.v1"),
     @JsonSubTypes.Type(value = MessageReceived.class, name = "message-received.v1"),
     @JsonSubTypes.Type(value = MessageStatusChanged.class, name = "message-status-changed.v1"),
-    @JsonSubTypes.Type(value = PhoneNumberChanged.class, name = "phone-number-changed.v1")
+    @JsonSubTypes.Type(value = PhoneNumberChanged.class, name = "phone-number-changed.v1"),
+    @JsonSubTypes.Type(value = ConsentRecorded.class, name = "consent-recorded.v1"),
+    @JsonSubTypes.Type(value = LeadAnonymized.class, name = "lead-anonymized.v1")
   })
   public sealed interface Event extends CborSerializable {
     String tenantId();
@@ -122,5 +203,28 @@ public final class LeadModel {
   /** WhatsApp reported a new number for this person: the lead keeps its history under the new identifiers. */
   public record PhoneNumberChanged(
       String tenantId, String leadId, String platformMessageId, List<Identifier> newIdentifiers, Instant at)
+      implements Event {}
+
+  /**
+   * The lead gave or withdrew consent for {@code purpose} on {@code channel}. Every explicit signal is recorded, also
+   * one that changes nothing, because it is evidence. {@code at} is when the lead gave it.
+   */
+  public record ConsentRecorded(
+      String tenantId,
+      String leadId,
+      String recordId,
+      String channel,
+      String purpose,
+      boolean granted,
+      String source,
+      String ipEnc,
+      String userAgentEnc,
+      String actor,
+      Instant at,
+      Instant recordedAt)
+      implements Event {}
+
+  /** The lead was anonymized on request {@code requestId}; from here on it holds no identifiers. */
+  public record LeadAnonymized(String tenantId, String leadId, String requestId, String actor, Instant at)
       implements Event {}
 }

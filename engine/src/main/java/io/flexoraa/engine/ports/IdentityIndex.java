@@ -21,6 +21,20 @@ public interface IdentityIndex {
   /** Lead owning the identifier, if any. */
   CompletionStage<java.util.Optional<String>> find(String tenantId, IdentityKey identifier);
 
+  /**
+   * Retires an anonymized lead's identifiers, in one transaction: they stop pointing at it, so the person's next
+   * message starts a fresh lead (with fresh consent), and their blind indexes are kept as erased, so a returning or
+   * duplicate person can be recognised as previously erased. Evicts this node's cached entries for the lead; other
+   * nodes must be told through {@link #evictLead}. Returns how many identifiers were retired (0 on a repeat).
+   */
+  CompletionStage<Integer> retireLead(String tenantId, String leadId);
+
+  /** Forgets this node's cached identifiers of the lead, for a node told that another one retired it. */
+  void evictLead(String tenantId, String leadId);
+
+  /** Whether the identifier (its blind index) belonged to a lead that was erased. */
+  CompletionStage<Boolean> wasErased(String tenantId, String identifierIndex);
+
   record IdentityKey(String kind, String index) {}
 
   record Resolution(String leadId, boolean created) {}

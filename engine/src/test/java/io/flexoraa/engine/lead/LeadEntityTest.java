@@ -85,7 +85,7 @@ class LeadEntityTest {
 
   private static InboundMessage message(String platformMessageId) {
     return new InboundMessage(
-        platformMessageId, CHANNEL, "418800112233445", "text", SENT_AT, "enc:hi", null, null, List.of());
+        platformMessageId, CHANNEL, "418800112233445", "text", SENT_AT, "enc:hi", null, null, List.of(), null);
   }
 
   private static StatusChange status(String platformMessageId, String status) {

@@ -53,13 +53,13 @@ class LeadTest {
   private static InboundMessage message(String platformMessageId) {
     return new InboundMessage(
         platformMessageId, CHANNEL, PHONE_NUMBER_ID, "text", EARLIER, "enc:hello " + platformMessageId, null, null,
-        List.of());
+        List.of(), null);
   }
 
   private static InboundMessage numberChange(String platformMessageId, List<Identifier> changedTo) {
     return new InboundMessage(
         platformMessageId, CHANNEL, PHONE_NUMBER_ID, "system", EARLIER, null, "enc:user changed number", null,
-        changedTo);
+        changedTo, null);
   }
 
   private static MessageReceived received(String platformMessageId) {
@@ -206,7 +206,7 @@ class LeadTest {
     @Test
     void applyingReceivedMessagesCountsThemAndKeepsTheLatestSendTime() {
       Instant later = EARLIER.plusSeconds(60);
-      InboundMessage late = new InboundMessage("wamid.2", CHANNEL, PHONE_NUMBER_ID, "text", later, null, null, null, null);
+      InboundMessage late = new InboundMessage("wamid.2", CHANNEL, PHONE_NUMBER_ID, "text", later, null, null, null, null, null);
       Lead lead =
           given(CREATED, new MessageReceived(TENANT, LEAD, late, NOW), received("wamid.1"));
 

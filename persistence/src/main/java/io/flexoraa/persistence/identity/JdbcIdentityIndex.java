@@ -48,11 +48,24 @@ public final class JdbcIdentityIndex implements IdentityIndex {
           + " ON CONFLICT (tenant_id, identifier_index) DO UPDATE SET lead_id = EXCLUDED.lead_id";
   private static final String FIND =
       "SELECT lead_id FROM lead_identities WHERE tenant_id = ? AND identifier_index = ?";
+  /**
+   * One statement, so one transaction: the lead's rows leave lead_identities and land in erased_identifiers together.
+   * Counts what was deleted; a repeat deletes nothing and counts 0.
+   */
+  private static final String RETIRE =
+      "WITH retired AS ("
+          + " DELETE FROM lead_identities WHERE tenant_id = ? AND lead_id = ? RETURNING identifier_index, kind),"
+          + " erased AS ("
+          + " INSERT INTO erased_identifiers (tenant_id, identifier_index, kind, lead_id, erased_at)"
+          + " SELECT ?, identifier_index, kind, ?, now() FROM retired ON CONFLICT DO NOTHING)"
+          + " SELECT count(*) FROM retired";
+  private static final String WAS_ERASED =
+      "SELECT EXISTS (SELECT 1 FROM erased_identifiers WHERE tenant_id = ? AND identifier_index = ?)";
 
   private final DataSource dataSource;
   private final Executor blockingExecutor;
   private final LruCache<IdentityId, String> owners;
-  /** Bumped by every reassign so that a read which started before it does not cache the previous owner. */
+  /** Bumped by every reassign and retirement so that a read which started before it does not cache the old owner. */
   private final AtomicLong reassignments = new AtomicLong();
 
   public JdbcIdentityIndex(DataSource dataSource, Executor blockingExecutor, int cacheSize) {
@@ -112,6 +125,57 @@ public final class JdbcIdentityIndex implements IdentityIndex {
             }
           } catch (SQLException e) {
             throw new IllegalStateException("Could not look up an identifier of tenant " + tenantId, e);
+          }
+        },
+        blockingExecutor);
+  }
+
+  @Override
+  public CompletionStage<Integer> retireLead(String tenantId, String leadId) {
+    Objects.requireNonNull(leadId, "leadId");
+    return CompletableFuture.supplyAsync(
+        () -> {
+          int retired;
+          try (Connection connection = dataSource.getConnection();
+              PreparedStatement retire = connection.prepareStatement(RETIRE)) {
+            retire.setString(1, tenantId);
+            retire.setString(2, leadId);
+            retire.setString(3, tenantId);
+            retire.setString(4, leadId);
+            try (ResultSet rows = retire.executeQuery()) {
+              rows.next();
+              retired = rows.getInt(1);
+            }
+          } catch (SQLException e) {
+            throw new IllegalStateException("Could not retire the identifiers of a lead of tenant " + tenantId, e);
+          }
+          // after the commit, so that a resolve racing this one cannot cache the old owner again
+          evictLead(tenantId, leadId);
+          return retired;
+        },
+        blockingExecutor);
+  }
+
+  @Override
+  public void evictLead(String tenantId, String leadId) {
+    owners.invalidateWhere(
+        (identity, owner) -> identity.tenantId().equals(tenantId) && owner.equals(leadId), reassignments);
+  }
+
+  @Override
+  public CompletionStage<Boolean> wasErased(String tenantId, String identifierIndex) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (Connection connection = dataSource.getConnection();
+              PreparedStatement select = connection.prepareStatement(WAS_ERASED)) {
+            select.setString(1, tenantId);
+            select.setString(2, identifierIndex);
+            try (ResultSet rows = select.executeQuery()) {
+              rows.next();
+              return rows.getBoolean(1);
+            }
+          } catch (SQLException e) {
+            throw new IllegalStateException("Could not look up an erased identifier of tenant " + tenantId, e);
           }
         },
         blockingExecutor);

@@ -11,18 +11,38 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the {@code leads} and {@code lead_messages} read models from the lead event stream. A group of events is
- * written in one transaction together with the projection offset (exactly-once). Every write is also idempotent
- * on its own — message rows on the platform id, statuses guarded by rank — so even a replay changes nothing.
+ * Builds the {@code leads}, {@code lead_messages} and {@code consent_records} read models from the lead event stream.
+ * A group of events is written in one transaction together with the projection offset (exactly-once). Every write is
+ * also idempotent on its own — message rows on the platform id, statuses guarded by rank, consent on the record id —
+ * so even a replay changes nothing.
+ *
+ * <p>Anonymization nulls every personal column of the lead ({@link #PERSONAL_COLUMNS}) in the same transaction, and
+ * every later write checks {@code leads.anonymized_at}, so an event the lead persisted after its anonymization (a
+ * message routed to it before its identifiers were retired) never writes personal data back.
  */
 public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<Event>>, PooledJdbcSession> {
   private static final Logger log = LoggerFactory.getLogger(LeadReadModelHandler.class);
+
+  /**
+   * Every column of the read models that holds personal data, by table (all keyed by tenant_id and lead_id). A
+   * test compares this with the schema, so a new {@code *_enc} column cannot be forgotten here.
+   */
+  static final Map<String, List<String>> PERSONAL_COLUMNS = Map.of(
+      "leads", List.of("name_enc", "phone_enc", "wa_id_enc", "bsuid_enc"),
+      "lead_messages", List.of("text_enc"),
+      "consent_records", List.of("ip_enc", "user_agent_enc"));
+
+  /** A parameter of personal data that stays NULL once the lead (two more parameters: tenant, lead) is anonymized. */
+  private static final String UNLESS_ANONYMIZED =
+      "CASE WHEN EXISTS (SELECT 1 FROM leads WHERE tenant_id = ? AND lead_id = ? AND anonymized_at IS NOT NULL)"
+          + " THEN NULL ELSE ? END";
 
   private final String tag;
 
@@ -61,6 +81,10 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
       messageReceived(connection, received);
     } else if (event instanceof LeadModel.MessageStatusChanged changed) {
       statusChanged(connection, changed);
+    } else if (event instanceof LeadModel.ConsentRecorded recorded) {
+      consentRecorded(connection, recorded);
+    } else if (event instanceof LeadModel.LeadAnonymized anonymized) {
+      leadAnonymized(connection, anonymized);
     }
   }
 
@@ -102,6 +126,8 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
       default -> null;
     };
     if (sql == null) return;
+    // an anonymized lead keeps the phone_index it had (the salted hash, for duplicate detection) and learns nothing
+    sql += " AND anonymized_at IS NULL";
     try (PreparedStatement update = connection.prepareStatement(sql)) {
       int index = 1;
       update.setString(index++, identifier.valueEnc());
@@ -121,7 +147,7 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
     int inserted;
     try (PreparedStatement insert = connection.prepareStatement(
         "INSERT INTO lead_messages (tenant_id, lead_id, platform_message_id, direction, channel, channel_account, type,"
-            + " text_enc, sent_at, received_at) VALUES (?, ?, ?, 'inbound', ?, ?, ?, ?, ?, ?)"
+            + " text_enc, sent_at, received_at) VALUES (?, ?, ?, 'inbound', ?, ?, ?, " + UNLESS_ANONYMIZED + ", ?, ?)"
             + " ON CONFLICT (tenant_id, platform_message_id) DO NOTHING")) {
       insert.setString(1, received.tenantId());
       insert.setString(2, received.leadId());
@@ -129,9 +155,11 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
       insert.setString(4, message.channel());
       insert.setString(5, message.channelAccount());
       insert.setString(6, message.type());
-      insert.setString(7, message.textEnc());
-      insert.setTimestamp(8, Timestamp.from(sentAt));
-      insert.setTimestamp(9, Timestamp.from(received.receivedAt()));
+      insert.setString(7, received.tenantId());
+      insert.setString(8, received.leadId());
+      insert.setString(9, message.textEnc());
+      insert.setTimestamp(10, Timestamp.from(sentAt));
+      insert.setTimestamp(11, Timestamp.from(received.receivedAt()));
       inserted = insert.executeUpdate();
     }
     if (inserted == 0) return;
@@ -184,6 +212,62 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
       update.setString(5, changed.leadId());
       update.executeUpdate();
     }
+  }
+
+  private void consentRecorded(Connection connection, LeadModel.ConsentRecorded recorded) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(
+        "INSERT INTO consent_records (tenant_id, lead_id, record_id, channel, purpose, granted, source, ip_enc,"
+            + " user_agent_enc, actor, given_at, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, " + UNLESS_ANONYMIZED
+            + ", " + UNLESS_ANONYMIZED + ", ?, ?, ?) ON CONFLICT (tenant_id, record_id) DO NOTHING")) {
+      int index = 1;
+      insert.setString(index++, recorded.tenantId());
+      insert.setString(index++, recorded.leadId());
+      insert.setString(index++, recorded.recordId());
+      insert.setString(index++, recorded.channel());
+      insert.setString(index++, recorded.purpose());
+      insert.setBoolean(index++, recorded.granted());
+      insert.setString(index++, recorded.source());
+      for (String personal : new String[] {recorded.ipEnc(), recorded.userAgentEnc()}) {
+        insert.setString(index++, recorded.tenantId());
+        insert.setString(index++, recorded.leadId());
+        insert.setString(index++, personal);
+      }
+      insert.setString(index++, recorded.actor());
+      insert.setTimestamp(index++, Timestamp.from(recorded.at()));
+      insert.setTimestamp(index, Timestamp.from(recorded.recordedAt()));
+      insert.executeUpdate();
+    }
+  }
+
+  /**
+   * Nulls the lead's personal columns everywhere and marks it anonymized; phone_index stays (a keyed hash, kept for
+   * duplicate detection), and so do counts, statuses and the consent evidence without its IP and user agent.
+   */
+  private void leadAnonymized(Connection connection, LeadModel.LeadAnonymized anonymized) throws SQLException {
+    Timestamp at = Timestamp.from(anonymized.at());
+    try (PreparedStatement update = connection.prepareStatement(
+        "UPDATE leads SET " + nulled("leads") + ", anonymized_at = COALESCE(anonymized_at, ?),"
+            + " pii_masked_at = COALESCE(pii_masked_at, ?), updated_at = ? WHERE tenant_id = ? AND lead_id = ?")) {
+      update.setTimestamp(1, at);
+      update.setTimestamp(2, at);
+      update.setTimestamp(3, at);
+      update.setString(4, anonymized.tenantId());
+      update.setString(5, anonymized.leadId());
+      update.executeUpdate();
+    }
+    for (String table : PERSONAL_COLUMNS.keySet()) {
+      if (table.equals("leads")) continue; // done above, together with the mark
+      try (PreparedStatement update = connection.prepareStatement(
+          "UPDATE " + table + " SET " + nulled(table) + " WHERE tenant_id = ? AND lead_id = ?")) {
+        update.setString(1, anonymized.tenantId());
+        update.setString(2, anonymized.leadId());
+        update.executeUpdate();
+      }
+    }
+  }
+
+  private static String nulled(String table) {
+    return String.join(", ", PERSONAL_COLUMNS.get(table).stream().map(column -> column + " = NULL").toList());
   }
 
   private static Identifier find(List<Identifier> identifiers, String kind) {

@@ -230,6 +230,60 @@ class JdbcIdentityIndexTest {
   }
 
   @Test
+  void aRetiredLeadsIdentifiersStartAFreshLeadAndAreRememberedAsErased() {
+    IdentityIndex index = newIndex();
+    String tenant = tenant();
+    await(index.resolve(tenant, List.of(phone("p1"), bsuid("b1")), "erased-lead"));
+    await(index.resolve(tenant, List.of(phone("p2")), "other-lead"));
+    assertThat(await(index.find(tenant, phone("p1")))).as("cached on this node").contains("erased-lead");
+
+    int retired = await(index.retireLead(tenant, "erased-lead"));
+
+    assertThat(retired).isEqualTo(2);
+    assertThat(await(index.find(tenant, phone("p1")))).as("the cache forgot it too").isEmpty();
+    assertThat(await(index.resolve(tenant, List.of(phone("p1")), "fresh-lead")))
+        .isEqualTo(new Resolution("fresh-lead", true));
+    assertThat(await(index.wasErased(tenant, "p1"))).isTrue();
+    assertThat(await(index.wasErased(tenant, "b1"))).isTrue();
+    assertThat(await(index.wasErased(tenant, "p2"))).isFalse();
+    assertThat(await(index.find(tenant, phone("p2")))).as("other leads are untouched").contains("other-lead");
+    assertThat(db.queryLong(
+            "SELECT count(*) FROM erased_identifiers WHERE tenant_id = ? AND lead_id = 'erased-lead'", tenant))
+        .isEqualTo(2);
+    assertThat(db.queryString(
+            "SELECT kind FROM erased_identifiers WHERE tenant_id = ? AND identifier_index = 'b1'", tenant))
+        .isEqualTo("bsuid");
+  }
+
+  @Test
+  void retiringTwiceRetiresNothingMoreAndErasedIdentifiersAreTenantScoped() {
+    IdentityIndex index = newIndex();
+    String tenant = tenant();
+    await(index.resolve(tenant, List.of(phone("p1")), "erased-lead"));
+
+    assertThat(await(index.retireLead(tenant, "erased-lead"))).isEqualTo(1);
+    assertThat(await(index.retireLead(tenant, "erased-lead"))).isZero();
+    assertThat(await(index.wasErased(tenant(), "p1"))).isFalse();
+    assertThat(db.queryLong("SELECT count(*) FROM erased_identifiers WHERE tenant_id = ?", tenant)).isEqualTo(1);
+  }
+
+  /** Another node retired the lead: this node's cache still points at it until told. */
+  @Test
+  void evictingALeadMakesThisNodeAskTheStoreAgain() {
+    IdentityIndex thisNode = newIndex();
+    IdentityIndex otherNode = newIndex();
+    String tenant = tenant();
+    await(thisNode.resolve(tenant, List.of(phone("p1")), "erased-lead"));
+    await(otherNode.retireLead(tenant, "erased-lead"));
+    assertThat(await(thisNode.find(tenant, phone("p1")))).as("stale until told").contains("erased-lead");
+
+    thisNode.evictLead(tenant, "erased-lead");
+
+    assertThat(await(thisNode.resolve(tenant, List.of(phone("p1")), "fresh-lead")))
+        .isEqualTo(new Resolution("fresh-lead", true));
+  }
+
+  @Test
   void findIsEmptyForAnUnknownIdentifier() {
     assertThat(await(newIndex().find(tenant(), phone("unknown")))).isEqualTo(Optional.empty());
   }

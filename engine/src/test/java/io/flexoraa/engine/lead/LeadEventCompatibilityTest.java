@@ -1,0 +1,65 @@
+package io.flexoraa.engine.lead;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flexoraa.engine.lead.LeadModel.MessageReceived;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Events and snapshots written before consent and anonymization existed still read, through the same Jackson set-up
+ * the journal uses: the fields added since are null (or empty), never an error.
+ */
+class LeadEventCompatibilityTest {
+  private static ActorTestKit testKit;
+  private static Serialization serialization;
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create("LeadEventCompatibilityTest", io.flexoraa.engine.EntityTestKit.CONFIG);
+    serialization = SerializationExtension.get(testKit.system().classicSystem());
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  /** The old shape, written as JSON for readability, encoded as the CBOR the journal holds, read by its serializer. */
+  private static Object read(Class<?> type, String json) throws Exception {
+    byte[] cbor = new CBORMapper().writeValueAsBytes(new ObjectMapper().readTree(json));
+    Serializer serializer = serialization.serializerFor(type);
+    assertThat(serializer.getClass().getSimpleName()).isEqualTo("JacksonCborSerializer");
+    return serialization.deserialize(cbor, serializer.identifier(), type.getName()).get();
+  }
+
+  @Test
+  void aMessageReceivedWithoutConsentSignalReadsAsAnOrdinaryMessage() throws Exception {
+    Object event = read(MessageReceived.class, """
+        {"type":"message-received.v1","tenantId":"tenant-acme","leadId":"lead-1","receivedAt":"2026-03-14T09:26:53Z",
+         "message":{"platformMessageId":"wamid.1","channel":"whatsapp","channelAccount":"4188","type":"text",
+                    "sentAt":"2026-03-14T09:20:00Z","textEnc":"enc:STOP","changedTo":[]}}""");
+
+    assertThat(((MessageReceived) event).message().consentSignal()).isNull();
+    assertThat(((MessageReceived) event).message().platformMessageId()).isEqualTo("wamid.1");
+  }
+
+  @Test
+  void aSnapshotWithoutConsentOrAnonymizationReadsAsALeadWithNeither() throws Exception {
+    Lead lead = (Lead) read(Lead.class, """
+        {"tenantId":"tenant-acme","leadId":"lead-1","channel":"whatsapp","identifiers":{},
+         "recentMessageIds":["wamid.1"],"statusByMessage":{},"inboundCount":1,"lastInboundAt":null}""");
+
+    assertThat(lead.anonymized()).isFalse();
+    assertThat(lead.snapshot().consents()).isEmpty();
+    assertThat(lead.getRecentConsentRecords()).isEmpty();
+    assertThat(lead.getInboundCount()).isEqualTo(1);
+  }
+}
