@@ -38,6 +38,11 @@ public final class Jdbc {
     return dataSource;
   }
 
+  /** Where the blocking work runs, for wrappers such as {@link TenantJdbc} that must not block anywhere else. */
+  public Executor executor() {
+    return executor;
+  }
+
   public static final class DatabaseException extends RuntimeException {
     DatabaseException(SQLException cause) {
       super("database operation failed: " + cause.getSQLState(), cause);

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -40,12 +41,24 @@ public final class TestDatabase implements AutoCloseable {
 
   /** In a directory the caller manages, for example a JUnit {@code @TempDir}. */
   public static TestDatabase open(Path directory) {
-    return open(directory, false);
+    return open(directory, false, DatabaseSettings.DEFAULT_API_POOL_SIZE);
+  }
+
+  /**
+   * In a directory the caller manages, with the API's pool at {@code apiPoolSize}: at 1, consecutive units of work
+   * on it certainly share one connection.
+   */
+  public static TestDatabase open(Path directory, int apiPoolSize) {
+    return open(directory, false, apiPoolSize);
   }
 
   private static TestDatabase open(Path directory, boolean ownsDirectory) {
-    Database database =
-        Database.open(new DatabaseSettings(Optional.empty(), "postgres", "postgres", directory, 4));
+    return open(directory, ownsDirectory, DatabaseSettings.DEFAULT_API_POOL_SIZE);
+  }
+
+  private static TestDatabase open(Path directory, boolean ownsDirectory, int apiPoolSize) {
+    Database database = Database.open(new DatabaseSettings(Optional.empty(), "postgres", "postgres", directory, 4, 2,
+        DatabaseSettings.DEFAULT_APP_USER, Optional.empty(), apiPoolSize));
     return new TestDatabase(database, directory, ownsDirectory);
   }
 
@@ -55,6 +68,16 @@ public final class TestDatabase implements AutoCloseable {
 
   public DataSource dataSource() {
     return database.dataSource();
+  }
+
+  /** Runs statements as the owner (a superuser on the embedded server), for example to set up other roles. */
+  public void execute(String... statements) {
+    try (Connection connection = dataSource().getConnection();
+        Statement statement = connection.createStatement()) {
+      for (String sql : statements) statement.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Statement failed: " + e.getMessage(), e);
+    }
   }
 
   /** The first column of the first row as a long, for assertions such as row counts. */

@@ -3,6 +3,7 @@ package io.flexoraa.persistence.readmodel;
 import io.flexoraa.engine.ports.PiiCipher;
 import io.flexoraa.engine.ports.PiiCipher.FieldCipher;
 import io.flexoraa.persistence.Jdbc;
+import io.flexoraa.persistence.TenantJdbc;
 import io.flexoraa.persistence.readmodel.LeadViews.LeadView;
 import io.flexoraa.persistence.readmodel.LeadViews.MessageView;
 import io.flexoraa.persistence.readmodel.LeadViews.Page;
@@ -20,24 +21,38 @@ import java.util.concurrent.CompletionStage;
 /**
  * Reads the lead read models for the API, always scoped to one tenant. Encrypted columns are opened with the
  * lead's key; a lead whose key was destroyed comes back with its personal fields null and {@code erased} set.
+ *
+ * <p>The scope is enforced twice: every query filters on the tenant, and every query runs through {@link TenantJdbc}
+ * on the API's pool, where PostgreSQL's row-level security hides other tenants' rows even from a query that forgot
+ * its filter (docs/decisions/0008-row-level-security.md).
  */
 public final class LeadQueries {
   private static final String LEAD_COLUMNS =
       "lead_id, channel, name_enc, phone_enc, phone_valid, wa_id_enc, bsuid_enc, first_inbound_at, last_inbound_at,"
           + " inbound_count, outbound_count, last_status, last_status_at, created_at, updated_at";
 
-  private final Jdbc jdbc;
+  private final TenantJdbc jdbc;
   private final PiiCipher cipher;
 
-  public LeadQueries(Jdbc jdbc, PiiCipher cipher) {
+  /** {@code jdbc} should run on {@link io.flexoraa.persistence.Database#apiDataSource()}. */
+  public LeadQueries(TenantJdbc jdbc, PiiCipher cipher) {
     this.jdbc = jdbc;
     this.cipher = cipher;
+  }
+
+  /**
+   * Kept only so that the wiring compiles until it passes a {@link TenantJdbc} on the API's pool: the queries are
+   * tenant-scoped transactions on {@code jdbc}'s pool, but on the owner's pool row-level security does not apply.
+   */
+  @Deprecated(forRemoval = true)
+  public LeadQueries(Jdbc jdbc, PiiCipher cipher) {
+    this(new TenantJdbc(jdbc.dataSource(), jdbc.executor()), cipher);
   }
 
   /** Leads of a tenant, newest activity first; {@code phoneIndex} (a blind index) narrows to one number. */
   public CompletionStage<Page<LeadView>> list(String tenantId, int limit, int offset, Optional<String> phoneIndex) {
     String filter = " WHERE tenant_id = ?" + (phoneIndex.isPresent() ? " AND phone_index = ?" : "");
-    CompletionStage<Page<EncryptedLead>> rows = jdbc.async(connection -> {
+    CompletionStage<Page<EncryptedLead>> rows = jdbc.async(tenantId, connection -> {
       long total;
       try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM leads" + filter)) {
         bindFilter(count, tenantId, phoneIndex);
@@ -68,7 +83,7 @@ public final class LeadQueries {
   }
 
   public CompletionStage<Optional<LeadView>> get(String tenantId, String leadId) {
-    CompletionStage<Optional<EncryptedLead>> row = jdbc.async(connection -> {
+    CompletionStage<Optional<EncryptedLead>> row = jdbc.async(tenantId, connection -> {
       try (PreparedStatement select = connection.prepareStatement(
           "SELECT " + LEAD_COLUMNS + " FROM leads WHERE tenant_id = ? AND lead_id = ?")) {
         select.setString(1, tenantId);
@@ -85,7 +100,7 @@ public final class LeadQueries {
 
   /** The lead's conversation in the order it happened. */
   public CompletionStage<Page<MessageView>> messages(String tenantId, String leadId, int limit, int offset) {
-    CompletionStage<Page<EncryptedMessage>> rows = jdbc.async(connection -> {
+    CompletionStage<Page<EncryptedMessage>> rows = jdbc.async(tenantId, connection -> {
       long total;
       try (PreparedStatement count = connection.prepareStatement(
           "SELECT count(*) FROM lead_messages WHERE tenant_id = ? AND lead_id = ?")) {
