@@ -54,7 +54,8 @@ public final class EdgeErrors {
             return complete(
                 Problems.unavailable("the engine did not answer in time; retry"));
           }
-          log.error("Unexpected failure while handling a request", cause);
+          // the stack, not the message: messages quote the input (see LogRedaction)
+          log.error("Unexpected failure while handling a request", LogRedaction.withoutMessages(cause));
           return complete(
               Problems.of(StatusCodes.INTERNAL_SERVER_ERROR, "Internal error", "the request failed; it has been logged"));
         })

@@ -2,6 +2,7 @@ package io.flexoraa.http;
 
 import com.typesafe.config.ConfigFactory;
 import java.time.Clock;
+import java.util.Optional;
 import kamon.Kamon;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,21 @@ public final class Main {
 
   private Main() {}
 
+  /** Empty when logback.xml has a format of that name: text (also when unset) or json. */
+  static Optional<String> logFormatProblem(String format) {
+    if (format == null || format.equals("text") || format.equals("json")) return Optional.empty();
+    return Optional.of("FLEXORAA_LOG_FORMAT must be text or json (it is \"" + format + "\"); not starting without logs");
+  }
+
   public static void main(String[] args) {
+    // logback.xml includes the file named by FLEXORAA_LOG_FORMAT; with any other value it has no appender and the
+    // node would run without a single log line, so it does not run
+    Optional<String> logFormatProblem = logFormatProblem(System.getenv("FLEXORAA_LOG_FORMAT"));
+    if (logFormatProblem.isPresent()) {
+      System.err.println(logFormatProblem.get());
+      System.exit(2);
+      return;
+    }
     // Pekko's CompletionStages (Scala FutureConverters) run callbacks on CompletableFuture's default executor. With
     // fewer than 3 cores the JDK sizes the common pool to 1 and then starts a new thread per callback instead;
     // this must be set before anything touches ForkJoinPool.

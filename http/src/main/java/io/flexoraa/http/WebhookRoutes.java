@@ -130,7 +130,7 @@ public final class WebhookRoutes extends AllDirectives {
       }
       Throwable cause = result.failed().get();
       if (cause instanceof CompletionException && cause.getCause() != null) cause = cause.getCause();
-      log.warn("Webhook not persisted in time, answering 503 so Meta retries: {}", cause.toString());
+      log.warn("Webhook not persisted in time, answering 503 so Meta retries: {}", LogRedaction.describe(cause));
       metrics.webhook("failed", startedAt);
       return complete(Problems.unavailable("the webhook could not be persisted; retry later"));
     });
@@ -138,7 +138,7 @@ public final class WebhookRoutes extends AllDirectives {
 
   private HttpResponse unreadable(Throwable failure) {
     if (tooLarge(failure)) return payloadTooLarge();
-    log.info("Webhook body unreadable: {}", failure.toString());
+    log.info("Webhook body unreadable: {}", LogRedaction.describe(failure));
     return Problems.badRequest("body", "the request body could not be read");
   }
 
