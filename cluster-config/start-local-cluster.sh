@@ -12,6 +12,8 @@ jar=http/target/flexoraa-engine.jar
 export FLEXORAA_OPERATOR_KEY="${FLEXORAA_OPERATOR_KEY:-op_local_cluster_$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')}"
 # one password for the API's database role on every node: a node that generated its own would reset it under the others
 export DATABASE_APP_PASSWORD="${DATABASE_APP_PASSWORD:-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')}"
+# one signing key for users' access tokens, so a token issued by one node is accepted by every node
+export FLEXORAA_JWT_SECRET="${FLEXORAA_JWT_SECRET:-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')}"
 seeds=""
 for i in $(seq 1 "$nodes"); do seeds="${seeds:+$seeds,}pekko://flexoraa@127.0.0.1:$((25610 + i))"; done
 

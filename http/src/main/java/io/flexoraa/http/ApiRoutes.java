@@ -11,40 +11,36 @@ import io.flexoraa.engine.ports.ChannelDirectory.RegisterOutcome;
 import io.flexoraa.engine.ports.PiiCipher;
 import io.flexoraa.engine.tenant.Tenant;
 import io.flexoraa.engine.tenant.TenantEntity;
-import io.flexoraa.http.Authenticator.Operator;
-import io.flexoraa.http.Authenticator.Principal;
+import io.flexoraa.engine.access.AccessPolicy;
+import io.flexoraa.engine.access.Role;
 import io.flexoraa.http.Problems.InvalidInput;
 import io.flexoraa.persistence.directory.JdbcUnroutedStore;
 import io.flexoraa.persistence.readmodel.LeadQueries;
 import io.flexoraa.persistence.readmodel.LeadViews.Page;
 import java.time.Duration;
 import java.util.List;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
-import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
- * The REST API under {@code /api/v1}. Every request carries a bearer key; a tenant key reaches only its own tenant
- * (403 otherwise), unknown ids are 404, invalid input is 400 naming the field. Handlers only translate: HTTP to a
- * command or query, reply to HTTP.
+ * The core endpoints of {@code /api/v1} (tenants, channel accounts, API keys, leads, unrouted webhooks). Access is
+ * decided before a handler runs ({@link ApiRouter}); unknown ids are 404, invalid input is 400 naming the field.
+ * Handlers only translate: HTTP to a command or query, reply to HTTP.
  */
 public final class ApiRoutes extends AllDirectives {
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Pattern EXTERNAL_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
   private static final Set<String> CHANNELS = Set.of("whatsapp", "instagram", "messenger");
   private static final int MAX_LIMIT = 500;
@@ -72,33 +68,37 @@ public final class ApiRoutes extends AllDirectives {
     this.askTimeout = askTimeout;
   }
 
-  public Route route() {
-    return pathPrefix(PathMatchers.segment("api").slash("v1"), () -> authenticated(principal -> concat(
-        pathPrefix("tenants", () -> concat(
-            pathEnd(() -> post(() -> operatorOnly(principal, this::createTenant))),
-            pathPrefix(PathMatchers.segment(), tenantId -> tenantScope(principal, tenantId)))),
-        path(PathMatchers.segment("ops").slash("unrouted"), () -> get(() -> operatorOnly(principal, this::listUnrouted))))));
+  /** The handlers of the core endpoints: tenants, channel accounts, API keys, leads, unrouted webhooks. */
+  Map<Endpoint, ApiRouter.Handler> handlers() {
+    Map<Endpoint, ApiRouter.Handler> handlers = new EnumMap<>(Endpoint.class);
+    handlers.put(Endpoint.CREATE_TENANT, call -> createTenant());
+    handlers.put(Endpoint.LIST_UNROUTED, call -> listUnrouted());
+    handlers.put(Endpoint.GET_TENANT, call -> complete(Json.response(StatusCodes.OK, call.tenant())));
+    handlers.put(Endpoint.LIST_CHANNEL_ACCOUNTS, call -> onSuccess(directory.ofTenant(call.tenant().id()), routes ->
+        complete(Json.response(StatusCodes.OK, page(routes, routes.size())))));
+    handlers.put(Endpoint.REGISTER_CHANNEL_ACCOUNT, call -> registerChannelAccount(call.tenant()));
+    handlers.put(Endpoint.LIST_API_KEYS, call -> onSuccess(
+        sharding.entityRefFor(TenantEntity.TYPE_KEY, call.tenant().id()).ask(Tenant.ListApiKeys::new, askTimeout),
+        keys -> complete(Json.response(StatusCodes.OK, page(keys.keys(), keys.keys().size())))));
+    handlers.put(Endpoint.CREATE_API_KEY, this::createApiKey);
+    handlers.put(Endpoint.REVOKE_API_KEY, this::revokeApiKey);
+    handlers.put(Endpoint.LIST_LEADS, this::listLeads);
+    handlers.put(Endpoint.GET_LEAD, call -> onSuccess(leads.get(call.tenant().id(), call.variable("lead"), scope(call)),
+        lead -> lead.map(view -> complete(Json.response(StatusCodes.OK, view)))
+            .orElseGet(() -> complete(Problems.notFound("no such lead")))));
+    handlers.put(Endpoint.LIST_MESSAGES, call -> paging((limit, offset) ->
+        onSuccess(leads.get(call.tenant().id(), call.variable("lead"), scope(call)), lead -> lead.isEmpty()
+            ? complete(Problems.notFound("no such lead"))
+            : onSuccess(leads.messages(call.tenant().id(), call.variable("lead"), limit, offset),
+                messages -> complete(Json.response(StatusCodes.OK, messages))))));
+    return handlers;
   }
 
-  private Route authenticated(Function<Principal, Route> inner) {
-    return optionalHeaderValueByName("Authorization", header -> {
-      Optional<String> bearer = header
-          .filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7))
-          .map(value -> value.substring(7).trim());
-      if (bearer.isEmpty()) return complete(unauthorized("an Authorization: Bearer <key> header is required"));
-      return onSuccess(authenticator.authenticate(bearer.get()), principal -> principal.isPresent()
-          ? inner.apply(principal.get())
-          : complete(unauthorized("the key is not valid")));
-    });
-  }
-
-  private static HttpResponse unauthorized(String detail) {
-    return Problems.of(StatusCodes.UNAUTHORIZED, "Unauthorized", detail)
-        .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "flexoraa")));
-  }
-
-  private Route operatorOnly(Principal principal, java.util.function.Supplier<Route> inner) {
-    return principal instanceof Operator ? inner.get() : complete(Problems.forbidden("only the operator key may do this"));
+  /** SDRs see only the leads assigned to them; a lead outside the caller's scope reads as absent (404). */
+  static LeadQueries.Scope scope(ApiRouter.Call call) {
+    return call.principal().leadScope() == AccessPolicy.LeadScope.ALL
+        ? LeadQueries.Scope.all()
+        : LeadQueries.Scope.assignedTo(call.principal().actorId());
   }
 
   // ---- tenants ----
@@ -117,26 +117,6 @@ public final class ApiRoutes extends AllDirectives {
       CompletionStage<Tenant.View> created = sharding.entityRefFor(TenantEntity.TYPE_KEY, tenantId)
           .askWithStatus(replyTo -> new Tenant.Create(tenantId, name, plan, region, replyTo), askTimeout);
       return onSuccess(created, view -> complete(Json.response(StatusCodes.CREATED, view)));
-    });
-  }
-
-  private Route tenantScope(Principal principal, String tenantId) {
-    if (!ID.matcher(tenantId).matches()) return complete(Problems.notFound("no such tenant"));
-    if (!principal.mayAccessTenant(tenantId)) return complete(Problems.forbidden("this key belongs to another tenant"));
-    CompletionStage<Tenant.Lookup> lookup = sharding.entityRefFor(TenantEntity.TYPE_KEY, tenantId)
-        .ask(Tenant.Get::new, askTimeout);
-    return onSuccess(lookup, found -> {
-      if (found.tenant() == null) return complete(Problems.notFound("no such tenant"));
-      Tenant.View tenant = found.tenant();
-      return concat(
-          pathEnd(() -> get(() -> complete(Json.response(StatusCodes.OK, tenant)))),
-          path("channel-accounts", () -> concat(
-              post(() -> registerChannelAccount(tenant)),
-              get(() -> onSuccess(directory.ofTenant(tenantId), routes ->
-                  complete(Json.response(StatusCodes.OK, page(routes, routes.size()))))))),
-          path("api-keys", () -> post(() -> createApiKey(tenant))),
-          path(PathMatchers.segment("api-keys").slash(PathMatchers.segment()), keyId -> delete(() -> revokeApiKey(tenant, keyId))),
-          pathPrefix("leads", () -> leadRoutes(tenant)));
     });
   }
 
@@ -171,50 +151,47 @@ public final class ApiRoutes extends AllDirectives {
     });
   }
 
-  private Route createApiKey(Tenant.View tenant) {
+  private Route createApiKey(ApiRouter.Call call) {
     return entity(Unmarshaller.entityToString(), raw -> {
-      String name = Json.requiredText(Json.object(raw), "name", 200);
+      JsonNode body = Json.object(raw);
+      String name = Json.requiredText(body, "name", 200);
+      Role role = Json.role(body, "role");
+      String tenantId = call.tenant().id();
       String keyId = Secrets.random(9);
       String secret = Secrets.random(32);
-      CompletionStage<org.apache.pekko.Done> created = sharding.entityRefFor(TenantEntity.TYPE_KEY, tenant.id())
-          .askWithStatus(replyTo -> new Tenant.CreateApiKey(keyId, name, Secrets.sha256Hex(secret), replyTo), askTimeout);
-      return onSuccess(created, done -> complete(Json.response(StatusCodes.CREATED,
-          Map.of("id", keyId, "name", name, "key", Authenticator.newKey(tenant.id(), keyId, secret)))));
+      CompletionStage<org.apache.pekko.Done> created = sharding.entityRefFor(TenantEntity.TYPE_KEY, tenantId)
+          .askWithStatus(replyTo -> new Tenant.CreateApiKey(keyId, name, role.displayName(), Secrets.sha256Hex(secret),
+              call.principal().actor(), replyTo), askTimeout);
+      return onSuccess(created, done -> complete(Json.response(StatusCodes.CREATED, Map.of(
+          "id", keyId, "name", name, "role", role.displayName(), "key", Authenticator.newKey(tenantId, keyId, secret)))));
     });
   }
 
-  private Route revokeApiKey(Tenant.View tenant, String keyId) {
-    CompletionStage<org.apache.pekko.Done> revoked = sharding.entityRefFor(TenantEntity.TYPE_KEY, tenant.id())
-        .askWithStatus(replyTo -> new Tenant.RevokeApiKey(keyId, replyTo), askTimeout);
+  private Route revokeApiKey(ApiRouter.Call call) {
+    String tenantId = call.tenant().id();
+    String keyId = call.variable("key");
+    CompletionStage<org.apache.pekko.Done> revoked = sharding.entityRefFor(TenantEntity.TYPE_KEY, tenantId)
+        .askWithStatus(replyTo -> new Tenant.RevokeApiKey(keyId, call.principal().actor(), replyTo), askTimeout);
     return onSuccess(revoked.thenApply(done -> {
-      authenticator.forgetKeysOf(tenant.id(), keyId);
+      authenticator.forgetKeysOf(tenantId, keyId);
       return done;
     }), done -> complete(StatusCodes.NO_CONTENT));
   }
 
   // ---- leads ----
 
-  private Route leadRoutes(Tenant.View tenant) {
-    return concat(
-        pathEnd(() -> get(() -> paging((limit, offset) -> parameterOptional("phone", phone -> {
-          Optional<String> phoneFilter = phone.map(raw -> phones.normalize(raw, tenant.defaultRegion())
-              .map(PhoneNormalizer.NormalizedPhone::e164)
-              .orElseThrow(() -> new InvalidInput("phone", "phone is not a phone number")));
-          CompletionStage<Optional<String>> phoneIndex = phoneFilter.isEmpty()
-              ? CompletableFuture.completedFuture(Optional.empty())
-              : cipher.blindIndex(tenant.id()).thenApply(index -> Optional.of(index.of(LeadModel.PHONE, phoneFilter.get())));
-          return onSuccess(phoneIndex.thenCompose(index -> leads.list(tenant.id(), limit, offset, index)),
-              result -> complete(Json.response(StatusCodes.OK, result)));
-        })))),
-        pathPrefix(PathMatchers.segment(), leadId -> concat(
-            pathEnd(() -> get(() -> onSuccess(leads.get(tenant.id(), leadId), lead -> lead
-                .map(view -> complete(Json.response(StatusCodes.OK, view)))
-                .orElseGet(() -> complete(Problems.notFound("no such lead")))))),
-            path("messages", () -> get(() -> paging((limit, offset) ->
-                onSuccess(leads.get(tenant.id(), leadId), lead -> lead.isEmpty()
-                    ? complete(Problems.notFound("no such lead"))
-                    : onSuccess(leads.messages(tenant.id(), leadId, limit, offset),
-                        messages -> complete(Json.response(StatusCodes.OK, messages))))))))));
+  private Route listLeads(ApiRouter.Call call) {
+    Tenant.View tenant = call.tenant();
+    return paging((limit, offset) -> parameterOptional("phone", phone -> {
+      Optional<String> phoneFilter = phone.map(raw -> phones.normalize(raw, tenant.defaultRegion())
+          .map(PhoneNormalizer.NormalizedPhone::e164)
+          .orElseThrow(() -> new InvalidInput("phone", "phone is not a phone number")));
+      CompletionStage<Optional<String>> phoneIndex = phoneFilter.isEmpty()
+          ? CompletableFuture.completedFuture(Optional.empty())
+          : cipher.blindIndex(tenant.id()).thenApply(index -> Optional.of(index.of(LeadModel.PHONE, phoneFilter.get())));
+      return onSuccess(phoneIndex.thenCompose(index -> leads.list(tenant.id(), limit, offset, index, scope(call))),
+          result -> complete(Json.response(StatusCodes.OK, result)));
+    }));
   }
 
   private Route listUnrouted() {
@@ -236,21 +213,10 @@ public final class ApiRoutes extends AllDirectives {
     }
   }
 
-  private Route paging(java.util.function.BiFunction<Integer, Integer, Route> inner) {
-    return parameterOptional("limit", limit -> parameterOptional("offset", offset ->
-        inner.apply(number("limit", limit, 50, 1, MAX_LIMIT), number("offset", offset, 0, 0, Integer.MAX_VALUE))));
+  private static Route paging(java.util.function.BiFunction<Integer, Integer, Route> inner) {
+    return Paging.paging(MAX_LIMIT, inner);
   }
 
-  private static int number(String field, Optional<String> raw, int fallback, int min, int max) {
-    if (raw.isEmpty()) return fallback;
-    try {
-      int value = Integer.parseInt(raw.get());
-      if (value < min || value > max) throw new InvalidInput(field, field + " must be between " + min + " and " + max);
-      return value;
-    } catch (NumberFormatException e) {
-      throw new InvalidInput(field, field + " must be a whole number");
-    }
-  }
 
   private static <T> Page<T> page(List<T> items, long total) {
     return new Page<>(items, total);

@@ -10,8 +10,18 @@ import io.flexoraa.engine.lead.LeadEntity;
 import io.flexoraa.engine.tenant.TenantEntity;
 import io.flexoraa.persistence.Database;
 import io.flexoraa.persistence.DatabaseSettings;
+import io.flexoraa.http.auth.AuthService;
 import io.flexoraa.persistence.Jdbc;
+import io.flexoraa.persistence.users.UserStore;
+import io.flexoraa.persistence.TenantJdbc;
+import io.flexoraa.persistence.readmodel.ConsentQueries;
+import io.flexoraa.engine.tenant.Tenant;
+import io.flexoraa.persistence.audit.AuditTrail;
+import io.flexoraa.persistence.crypto.KeyRotation;
 import io.flexoraa.persistence.crypto.MasterKey;
+import io.flexoraa.persistence.privacy.Retention;
+import io.flexoraa.persistence.projection.AuditProjections;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import io.flexoraa.persistence.crypto.TinkPiiCipher;
 import io.flexoraa.persistence.directory.JdbcChannelDirectory;
 import io.flexoraa.persistence.directory.JdbcUnroutedStore;
@@ -93,6 +103,14 @@ public final class EngineServer implements AutoCloseable {
       JdbcChannelDirectory directory = new JdbcChannelDirectory(jdbc);
       JdbcUnroutedStore unrouted = new JdbcUnroutedStore(jdbc);
       EdgeMetrics metrics = new EdgeMetrics();
+      KeyEventsBroadcast keyEvents = KeyEventsBroadcast.start(system, cipher, identityIndex::evictLead);
+      KeyRotation.Settings rotationSettings = KeyRotation.Settings.fromConfig(config);
+      KeyRotation keyRotation = new KeyRotation(cipher, rotationSettings.rewrapBatchSize(), clock);
+      TenantJdbc tenantJdbc = new TenantJdbc(database.apiDataSource(), blocking);
+      AuditTrail auditTrail = new AuditTrail(jdbc, tenantJdbc, clock);
+      Retention retention = new Retention(database.dataSource(), cipher, clock, Retention.Settings.fromConfig(config),
+          keyEvents::leadShredded);
+      RetentionSchedule retentionSchedule = new RetentionSchedule(retention, blocking);
 
       LeadEntity.Settings leadSettings = LeadEntity.Settings.fromConfig(config);
       LeadEntity.init(system, leadSettings, clock);
@@ -100,6 +118,8 @@ public final class EngineServer implements AutoCloseable {
       ChannelAccountEntity.init(system, config, clock);
       LiveEntityGauges.start(system, metrics);
       LeadProjections.init(system, database.projectionDataSource(), leadSettings.tagSlices(),
+          config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
+      AuditProjections.init(system, database.projectionDataSource(), leadSettings.tagSlices(),
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
 
       Duration askTimeout = config.getDuration("flexoraa.http.ask-timeout");
@@ -114,25 +134,50 @@ public final class EngineServer implements AutoCloseable {
         appSecret = Secrets.random(32);
         log.warn("META_APP_SECRET is not set: webhooks cannot be verified and every POST to /webhooks/meta gets 401");
       }
-      Authenticator authenticator = new Authenticator(
-          operator.value(), system, askTimeout, config.getDuration("flexoraa.http.api-key-cache-ttl"));
+      UserStore userStore = new UserStore(jdbc, clock);
+      // password hashing is CPU- and memory-bound (Argon2id, ~19 MiB each): a small pool of its own, daemon threads
+      // because an unfinished hash has nothing to save at shutdown
+      ExecutorService hashing = Executors.newFixedThreadPool(config.getInt("flexoraa.auth.hashing-threads"), task -> {
+        Thread thread = new Thread(task, "password-hashing");
+        thread.setDaemon(true);
+        return thread;
+      });
+      AuthService authService = AuthService.fromConfig(config, dataDirectory, userStore, masterKey.aead(), hashing, clock);
+      AuthRoutes authRoutes = new AuthRoutes(authService, userStore, jdbc, clock);
+      Authenticator authenticator = new Authenticator(operator.value(), system, askTimeout,
+          config.getDuration("flexoraa.http.api-key-cache-ttl"), authRoutes::authenticate);
       WebhookRoutes webhooks = new WebhookRoutes(system, new WebhookSignature(appSecret),
           config.getString("flexoraa.meta.verify-token"), directory, ingest, metrics,
           config.getBytes("flexoraa.http.webhook-max-bytes"), Duration.ofSeconds(10), clock,
           config.getInt("flexoraa.http.webhook-max-in-flight"));
-      ApiRoutes api = new ApiRoutes(system, authenticator, directory, new LeadQueries(jdbc, cipher), unrouted, cipher,
+      LeadQueries leadQueries = new LeadQueries(tenantJdbc, cipher);
+      ApiRoutes core = new ApiRoutes(system, authenticator, directory, leadQueries, unrouted, cipher,
           config.getStringList("flexoraa.plans"), askTimeout);
+      ApiRouter api = new ApiRouter(List.of(
+              core.handlers(),
+              authRoutes.handlers(),
+              new AuditRoutes(auditTrail).handlers(),
+              new PrivacyRoutes(system, tenantJdbc, leadQueries, new ConsentQueries(tenantJdbc, cipher), cipher,
+                  identityIndex, keyEvents, clock, askTimeout).handlers(),
+              new MaintenanceRoutes(keyRotation, keyEvents, retentionSchedule).handlers()),
+          authenticator,
+          tenantId -> ClusterSharding.get(system).entityRefFor(TenantEntity.TYPE_KEY, tenantId)
+              .ask(Tenant.Get::new, askTimeout)
+              .thenApply(lookup -> Optional.ofNullable(lookup.tenant())));
       OpsRoutes ops = new OpsRoutes(ready::get);
+      EdgeHardening hardening = EdgeHardening.fromConfig(config);
 
       Route route = new AllDirectives() {}.concat(ops.route(), webhooks.route(), api.route());
       ServerBinding binding = Http.get(system)
           .newServerAt(config.getString("flexoraa.http.host"), config.getInt("flexoraa.http.port"))
-          .bind(EdgeErrors.seal(route))
+          .bind(hardening.wrap(EdgeErrors.seal(route)))
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
       registerShutdown(system, binding, ready);
 
       awaitMemberUp(system, Duration.ofSeconds(60));
+      KeyRotationSchedule.start(system, keyRotation, keyEvents, rotationSettings, clock);
+      retentionSchedule.start(system, config.getDuration("flexoraa.retention.interval"));
       ready.set(true);
       String url = "http://" + hostForUrl(config.getString("flexoraa.http.host")) + ":" + binding.localAddress().getPort();
       log.info("Flexoraa Engine ready at {} (database: {})", url, database.isEmbedded() ? "embedded PostgreSQL in " + dataDirectory : "DATABASE_URL");

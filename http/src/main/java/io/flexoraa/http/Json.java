@@ -60,4 +60,11 @@ public final class Json {
     if (!pattern.matcher(value).matches()) throw new InvalidInput(field, field + " " + expectation);
     return value;
   }
+
+  /** A required role by its PRODUCT §9 name ("Admin", "SDR", "ReadOnly"...), case-insensitively. */
+  public static io.flexoraa.engine.access.Role role(JsonNode body, String field) {
+    String name = requiredText(body, field, 32);
+    return io.flexoraa.engine.access.Role.parse(name).orElseThrow(() -> new InvalidInput(field, field + " must be one of "
+        + java.util.Arrays.stream(io.flexoraa.engine.access.Role.values()).map(io.flexoraa.engine.access.Role::displayName).toList()));
+  }
 }

@@ -39,10 +39,19 @@ public final class KeyEventsBroadcast {
 
   /** Once per node (actor system): spawns the topic and the subscriber that makes {@code cipher} forget. */
   public static KeyEventsBroadcast start(ActorSystem<?> system, TinkPiiCipher cipher) {
+    return start(system, cipher, (tenantId, leadId) -> {});
+  }
+
+  /**
+   * As {@link #start(ActorSystem, TinkPiiCipher)}; {@code alsoForgetLead} runs too when a lead is shredded, for the
+   * other per-node caches that must forget it (the identity index's, after an erasure).
+   */
+  public static KeyEventsBroadcast start(
+      ActorSystem<?> system, TinkPiiCipher cipher, java.util.function.BiConsumer<String, String> alsoForgetLead) {
     Objects.requireNonNull(cipher, "cipher");
     ActorRef<Topic.Command<KeyEvent>> topic =
         system.systemActorOf(Topic.create(KeyEvent.class, TOPIC_NAME), "key-events-topic", Props.empty());
-    ActorRef<KeyEvent> forgetting = system.systemActorOf(forgetting(cipher), "key-events-forgetting", Props.empty());
+    ActorRef<KeyEvent> forgetting = system.systemActorOf(forgetting(cipher, alsoForgetLead), "key-events-forgetting", Props.empty());
     topic.tell(Topic.subscribe(forgetting));
     return new KeyEventsBroadcast(topic);
   }
@@ -57,12 +66,14 @@ public final class KeyEventsBroadcast {
     topic.tell(Topic.publish(new TenantKeyRotated(tenantId)));
   }
 
-  private static Behavior<KeyEvent> forgetting(TinkPiiCipher cipher) {
+  private static Behavior<KeyEvent> forgetting(
+      TinkPiiCipher cipher, java.util.function.BiConsumer<String, String> alsoForgetLead) {
     return Behaviors.receive(KeyEvent.class)
         .onMessage(
             LeadKeyShredded.class,
             shredded -> {
               cipher.forgetLead(shredded.tenantId(), shredded.leadId());
+              alsoForgetLead.accept(shredded.tenantId(), shredded.leadId());
               return Behaviors.same();
             })
         .onMessage(

@@ -88,6 +88,15 @@ final class TestEngine implements AutoCloseable {
     return send(request.build());
   }
 
+  /** Any method, with an optional JSON body. */
+  HttpResponse<String> request(String method, String path, String key, String json) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) request.header("Content-Type", "application/json");
+    if (key != null) request.header("Authorization", "Bearer " + key);
+    return send(request.build());
+  }
+
   HttpResponse<String> send(HttpRequest request) {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -122,7 +131,12 @@ final class TestEngine implements AutoCloseable {
   }
 
   String createApiKey(String tenantId) {
-    HttpResponse<String> response = post("/api/v1/tenants/" + tenantId + "/api-keys", OPERATOR_KEY, "{\"name\":\"crm\"}");
+    return createApiKey(tenantId, "Admin");
+  }
+
+  String createApiKey(String tenantId, String role) {
+    HttpResponse<String> response = post("/api/v1/tenants/" + tenantId + "/api-keys", OPERATOR_KEY,
+        "{\"name\":\"crm\",\"role\":\"" + role + "\"}");
     if (response.statusCode() != 201) throw new AssertionError("key not created: " + response.body());
     return json(response).get("key").asText();
   }

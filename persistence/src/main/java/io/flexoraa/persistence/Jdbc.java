@@ -34,6 +34,21 @@ public final class Jdbc {
     }
   }
 
+  /** Like {@link #async}, in one transaction: a change and its audit entry commit together or not at all. */
+  public <T> CompletionStage<T> transaction(Work<T> work) {
+    return CompletableFuture.supplyAsync(() -> run(connection -> {
+      connection.setAutoCommit(false);
+      try {
+        T result = work.apply(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException failure) {
+        connection.rollback();
+        throw failure;
+      }
+    }), executor);
+  }
+
   public DataSource dataSource() {
     return dataSource;
   }

@@ -33,12 +33,21 @@ public record Tenant(
     return tenantId != null;
   }
 
-  public record ApiKey(String keyId, String name, String secretHash, Instant createdAt, Instant revokedAt)
+  /** {@code role} is the display name of an {@link io.flexoraa.engine.access.Role}. */
+  public record ApiKey(String keyId, String name, String role, String secretHash, Instant createdAt, Instant revokedAt)
       implements CborSerializable {
     boolean active() {
       return revokedAt == null;
     }
+
+    public KeyView view() {
+      return new KeyView(keyId, name, role, createdAt, revokedAt);
+    }
   }
+
+  /** What the API lists of a key: never its hash. */
+  public record KeyView(String id, String name, String role, Instant createdAt, Instant revokedAt)
+      implements CborSerializable {}
 
   /** What the API shows of a tenant. */
   public record View(String id, String name, String plan, String defaultRegion, Instant createdAt)
@@ -56,10 +65,13 @@ public record Tenant(
 
   public record Get(ActorRef<Lookup> replyTo) implements Command {}
 
-  public record CreateApiKey(String keyId, String name, String secretHash, ActorRef<StatusReply<Done>> replyTo)
+  public record CreateApiKey(
+      String keyId, String name, String role, String secretHash, String actor, ActorRef<StatusReply<Done>> replyTo)
       implements Command {}
 
-  public record RevokeApiKey(String keyId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  public record RevokeApiKey(String keyId, String actor, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
+  public record ListApiKeys(ActorRef<ApiKeys> replyTo) implements Command {}
 
   public record Authenticate(String keyId, String secretHash, ActorRef<AuthenticationResult> replyTo)
       implements Command {}
@@ -68,7 +80,10 @@ public record Tenant(
   /** {@code tenant} is null when no such tenant exists. */
   public record Lookup(View tenant) implements CborSerializable {}
 
-  public record AuthenticationResult(boolean authenticated) implements CborSerializable {}
+  /** {@code role} is null when not authenticated. */
+  public record AuthenticationResult(boolean authenticated, String role) implements CborSerializable {}
+
+  public record ApiKeys(java.util.List<KeyView> keys) implements CborSerializable {}
 
   // ---- events ----
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
@@ -84,10 +99,24 @@ public record Tenant(
   public record TenantCreated(String tenantId, String name, String plan, String defaultRegion, Instant at)
       implements Event {}
 
-  public record ApiKeyCreated(String tenantId, String keyId, String name, String secretHash, Instant at)
-      implements Event {}
+  /**
+   * {@code role} and {@code actor} were added after the first release: keys created before roles existed had full
+   * access to their tenant, so a missing role reads as Admin; a missing actor as the operator who could then create
+   * keys.
+   */
+  public record ApiKeyCreated(String tenantId, String keyId, String name, String secretHash, Instant at, String role, String actor)
+      implements Event {
+    public ApiKeyCreated {
+      role = role == null ? io.flexoraa.engine.access.Role.ADMIN.displayName() : role;
+      actor = actor == null ? "operator" : actor;
+    }
+  }
 
-  public record ApiKeyRevoked(String tenantId, String keyId, Instant at) implements Event {}
+  public record ApiKeyRevoked(String tenantId, String keyId, Instant at, String actor) implements Event {
+    public ApiKeyRevoked {
+      actor = actor == null ? "operator" : actor;
+    }
+  }
 
   // ---- decisions: an event to persist, or the reason for refusing ----
 
@@ -101,23 +130,30 @@ public record Tenant(
     if (!exists()) return Decision.rejected("unknown tenant");
     if (apiKeys.containsKey(command.keyId())) return Decision.rejected("api key id already used");
     return Decision.accepted(
-        new ApiKeyCreated(tenantId, command.keyId(), command.name(), command.secretHash(), clock.instant()));
+        new ApiKeyCreated(tenantId, command.keyId(), command.name(), command.secretHash(), clock.instant(),
+            command.role(), command.actor()));
   }
 
   public Decision<ApiKeyRevoked> decideRevoke(RevokeApiKey command, Clock clock) {
     ApiKey key = apiKeys.get(command.keyId());
     if (key == null) return Decision.rejected("unknown api key");
     if (!key.active()) return Decision.rejected("api key already revoked");
-    return Decision.accepted(new ApiKeyRevoked(tenantId, command.keyId(), clock.instant()));
+    return Decision.accepted(new ApiKeyRevoked(tenantId, command.keyId(), clock.instant(), command.actor()));
   }
 
-  public boolean authenticates(String keyId, String secretHash) {
+  /** The role of the active key with this id and secret hash, or empty. */
+  public Optional<String> authenticates(String keyId, String secretHash) {
     ApiKey key = apiKeys.get(keyId);
-    return key != null
+    boolean matches = key != null
         && key.active()
         && java.security.MessageDigest.isEqual(
             key.secretHash().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             secretHash.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    return matches ? Optional.of(key.role()) : Optional.empty();
+  }
+
+  public java.util.List<KeyView> keyViews() {
+    return apiKeys.values().stream().map(ApiKey::view).toList();
   }
 
   public Tenant apply(Event event) {
@@ -126,10 +162,10 @@ public record Tenant(
     }
     Map<String, ApiKey> keys = new LinkedHashMap<>(apiKeys);
     if (event instanceof ApiKeyCreated created) {
-      keys.put(created.keyId(), new ApiKey(created.keyId(), created.name(), created.secretHash(), created.at(), null));
+      keys.put(created.keyId(), new ApiKey(created.keyId(), created.name(), created.role(), created.secretHash(), created.at(), null));
     } else if (event instanceof ApiKeyRevoked revoked) {
       ApiKey key = keys.get(revoked.keyId());
-      keys.put(revoked.keyId(), new ApiKey(key.keyId(), key.name(), key.secretHash(), key.createdAt(), revoked.at()));
+      keys.put(revoked.keyId(), new ApiKey(key.keyId(), key.name(), key.role(), key.secretHash(), key.createdAt(), revoked.at()));
     }
     return new Tenant(tenantId, name, plan, defaultRegion, createdAt, keys);
   }

@@ -66,9 +66,11 @@ public final class TenantEntity extends EventSourcedBehaviorWithEnforcedReplies<
         .onCommand(Tenant.Get.class, (state, command) ->
             Effect().reply(command.replyTo(), new Tenant.Lookup(state.exists() ? state.view() : null)))
         .onCommand(Tenant.Authenticate.class, (state, command) ->
-            Effect().reply(
-                command.replyTo(),
-                new Tenant.AuthenticationResult(state.authenticates(command.keyId(), command.secretHash()))))
+            Effect().reply(command.replyTo(), state.authenticates(command.keyId(), command.secretHash())
+                .map(role -> new Tenant.AuthenticationResult(true, role))
+                .orElseGet(() -> new Tenant.AuthenticationResult(false, null))))
+        .onCommand(Tenant.ListApiKeys.class, (state, command) ->
+            Effect().reply(command.replyTo(), new Tenant.ApiKeys(state.keyViews())))
         .build();
   }
 
@@ -84,6 +86,14 @@ public final class TenantEntity extends EventSourcedBehaviorWithEnforcedReplies<
   @Override
   public EventHandler<Tenant, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState().onAnyEvent(Tenant::apply);
+  }
+
+  /** Tenant events feed the audit trail (key creation and revocation), read by one projection. */
+  public static final String TAG = "tenant";
+
+  @Override
+  public java.util.Set<String> tagsFor(Event event) {
+    return java.util.Set.of(TAG);
   }
 
   @Override

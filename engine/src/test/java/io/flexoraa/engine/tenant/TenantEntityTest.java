@@ -69,11 +69,11 @@ class TenantEntityTest {
   }
 
   private CommandResultWithReply<Command, Event, Tenant, StatusReply<Done>> createKey(String keyId) {
-    return kit.runCommand(replyTo -> new Tenant.CreateApiKey(keyId, "crm sync", SECRET_HASH, replyTo));
+    return kit.runCommand(replyTo -> new Tenant.CreateApiKey(keyId, "crm sync", "Manager", SECRET_HASH, "operator", replyTo));
   }
 
   private CommandResultWithReply<Command, Event, Tenant, StatusReply<Done>> revoke(String keyId) {
-    return kit.runCommand(replyTo -> new Tenant.RevokeApiKey(keyId, replyTo));
+    return kit.runCommand(replyTo -> new Tenant.RevokeApiKey(keyId, "operator", replyTo));
   }
 
   private boolean authenticate(String keyId, String secretHash) {
@@ -122,7 +122,7 @@ class TenantEntityTest {
 
     var created = createKey("key-1");
     assertThat(created.reply()).isEqualTo(StatusReply.ack());
-    assertThat(created.events()).containsExactly(new ApiKeyCreated(tenantId, "key-1", "crm sync", SECRET_HASH, NOW));
+    assertThat(created.events()).containsExactly(new ApiKeyCreated(tenantId, "key-1", "crm sync", SECRET_HASH, NOW, "Manager", "operator"));
 
     assertThat(authenticate("key-1", SECRET_HASH)).isTrue();
     assertThat(authenticate("key-1", TenantTest.sha256("guessed"))).isFalse();
@@ -130,7 +130,7 @@ class TenantEntityTest {
 
     var revoked = revoke("key-1");
     assertThat(revoked.reply().isSuccess()).isTrue();
-    assertThat(revoked.events()).containsExactly(new ApiKeyRevoked(tenantId, "key-1", NOW));
+    assertThat(revoked.events()).containsExactly(new ApiKeyRevoked(tenantId, "key-1", NOW, "operator"));
     assertThat(authenticate("key-1", SECRET_HASH)).isFalse();
   }
 

@@ -26,7 +26,7 @@ class TenantTest {
   private static final String TENANT = "tenant-acme";
   private static final TenantCreated CREATED = new TenantCreated(TENANT, "Acme Realty", "leados-pro", "IN", EARLIER);
   private static final String SECRET_HASH = sha256("fxk_live_3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e");
-  private static final ApiKeyCreated KEY_CREATED = new ApiKeyCreated(TENANT, "key-1", "crm sync", SECRET_HASH, EARLIER);
+  private static final ApiKeyCreated KEY_CREATED = new ApiKeyCreated(TENANT, "key-1", "crm sync", SECRET_HASH, EARLIER, "Manager", "user:admin-1");
 
   static String sha256(String secret) {
     try {
@@ -70,9 +70,9 @@ class TenantTest {
   @Test
   void anApiKeyIsCreatedWithItsHashOnly() {
     Decision<ApiKeyCreated> decision =
-        given(CREATED).decideCreateApiKey(new Tenant.CreateApiKey("key-1", "crm sync", SECRET_HASH, null), CLOCK);
+        given(CREATED).decideCreateApiKey(new Tenant.CreateApiKey("key-1", "crm sync", "Manager", SECRET_HASH, "user:admin-1", null), CLOCK);
 
-    assertThat(decision.event()).contains(new ApiKeyCreated(TENANT, "key-1", "crm sync", SECRET_HASH, NOW));
+    assertThat(decision.event()).contains(new ApiKeyCreated(TENANT, "key-1", "crm sync", SECRET_HASH, NOW, "Manager", "user:admin-1"));
     Tenant withKey = given(CREATED, decision.event().orElseThrow());
     assertThat(withKey.apiKeys()).containsOnlyKeys("key-1");
     assertThat(withKey.apiKeys().get("key-1").revokedAt()).isNull();
@@ -81,7 +81,7 @@ class TenantTest {
   @Test
   void aKeyIdCannotBeReused() {
     assertRejected(
-        given(CREATED, KEY_CREATED).decideCreateApiKey(new Tenant.CreateApiKey("key-1", "again", SECRET_HASH, null), CLOCK),
+        given(CREATED, KEY_CREATED).decideCreateApiKey(new Tenant.CreateApiKey("key-1", "again", "Manager", SECRET_HASH, "user:admin-1", null), CLOCK),
         "api key id already used");
   }
 
@@ -89,29 +89,29 @@ class TenantTest {
   void authenticationNeedsAnActiveKeyAndTheExactHash() {
     Tenant tenant = given(CREATED, KEY_CREATED);
 
-    assertThat(tenant.authenticates("key-1", SECRET_HASH)).isTrue();
-    assertThat(tenant.authenticates("key-1", sha256("fxk_live_wrong"))).isFalse();
-    assertThat(tenant.authenticates("key-1", SECRET_HASH.substring(1))).as("a prefix is not enough").isFalse();
-    assertThat(tenant.authenticates("key-2", SECRET_HASH)).as("unknown key").isFalse();
-    assertThat(given(CREATED, KEY_CREATED, new ApiKeyRevoked(TENANT, "key-1", NOW)).authenticates("key-1", SECRET_HASH))
-        .as("revoked key").isFalse();
+    assertThat(tenant.authenticates("key-1", SECRET_HASH)).contains("Manager");
+    assertThat(tenant.authenticates("key-1", sha256("fxk_live_wrong"))).isEmpty();
+    assertThat(tenant.authenticates("key-1", SECRET_HASH.substring(1))).as("a prefix is not enough").isEmpty();
+    assertThat(tenant.authenticates("key-2", SECRET_HASH)).as("unknown key").isEmpty();
+    assertThat(given(CREATED, KEY_CREATED, new ApiKeyRevoked(TENANT, "key-1", NOW, "user:admin-1")).authenticates("key-1", SECRET_HASH))
+        .as("revoked key").isEmpty();
   }
 
   @Test
   void revokingRecordsTheInstantAndASecondRevokeIsRejected() {
-    Decision<ApiKeyRevoked> first = given(CREATED, KEY_CREATED).decideRevoke(new Tenant.RevokeApiKey("key-1", null), CLOCK);
-    assertThat(first.event()).contains(new ApiKeyRevoked(TENANT, "key-1", NOW));
+    Decision<ApiKeyRevoked> first = given(CREATED, KEY_CREATED).decideRevoke(new Tenant.RevokeApiKey("key-1", "user:admin-1", null), CLOCK);
+    assertThat(first.event()).contains(new ApiKeyRevoked(TENANT, "key-1", NOW, "user:admin-1"));
 
     Tenant revoked = given(CREATED, KEY_CREATED, first.event().orElseThrow());
     assertThat(revoked.apiKeys().get("key-1").revokedAt()).isEqualTo(NOW);
     assertThat(revoked.apiKeys().get("key-1").secretHash()).isEqualTo(SECRET_HASH);
-    assertRejected(revoked.decideRevoke(new Tenant.RevokeApiKey("key-1", null), CLOCK), "api key already revoked");
+    assertRejected(revoked.decideRevoke(new Tenant.RevokeApiKey("key-1", "user:admin-1", null), CLOCK), "api key already revoked");
   }
 
   @Test
   void revokingAnUnknownKeyIsRejected() {
     assertRejected(
-        given(CREATED, KEY_CREATED).decideRevoke(new Tenant.RevokeApiKey("key-9", null), CLOCK), "unknown api key");
+        given(CREATED, KEY_CREATED).decideRevoke(new Tenant.RevokeApiKey("key-9", "user:admin-1", null), CLOCK), "unknown api key");
   }
 
   @Test
@@ -120,10 +120,10 @@ class TenantTest {
 
     assertThat(unknown.exists()).isFalse();
     assertRejected(
-        unknown.decideCreateApiKey(new Tenant.CreateApiKey("key-1", "crm sync", SECRET_HASH, null), CLOCK),
+        unknown.decideCreateApiKey(new Tenant.CreateApiKey("key-1", "crm sync", "Manager", SECRET_HASH, "user:admin-1", null), CLOCK),
         "unknown tenant");
-    assertRejected(unknown.decideRevoke(new Tenant.RevokeApiKey("key-1", null), CLOCK), "unknown api key");
-    assertThat(unknown.authenticates("key-1", SECRET_HASH)).isFalse();
+    assertRejected(unknown.decideRevoke(new Tenant.RevokeApiKey("key-1", "user:admin-1", null), CLOCK), "unknown api key");
+    assertThat(unknown.authenticates("key-1", SECRET_HASH)).isEmpty();
   }
 
   @Test
@@ -136,5 +136,13 @@ class TenantTest {
     assertThat(after.apiKeys()).containsOnlyKeys("key-1");
     assertThat(after.view()).isEqualTo(before.view());
     assertThat(given(CREATED, KEY_CREATED)).isEqualTo(given(CREATED, KEY_CREATED));
+  }
+
+  @Test
+  void aKeyCreatedBeforeRolesExistedKeepsTheFullAccessItHad() {
+    ApiKeyCreated legacy = new ApiKeyCreated(TENANT, "key-0", "old crm", SECRET_HASH, EARLIER, null, null);
+    assertThat(legacy.role()).isEqualTo("Admin");
+    assertThat(legacy.actor()).isEqualTo("operator");
+    assertThat(given(CREATED, legacy).authenticates("key-0", SECRET_HASH)).contains("Admin");
   }
 }

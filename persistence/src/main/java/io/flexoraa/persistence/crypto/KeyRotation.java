@@ -5,6 +5,7 @@ import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.typesafe.config.Config;
+import io.flexoraa.persistence.audit.AuditLog;
 import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -81,6 +82,9 @@ public final class KeyRotation {
    * Shares the cipher's database, master key and blocking executor, and evicts the rotated tenant from the cipher's
    * cache; other nodes learn of the rotation from whoever calls this (see the http module's KeyEventsBroadcast).
    */
+  /** The actor the audit trail names for rotations the periodic job does. */
+  public static final String SCHEDULE = "key-rotation-schedule";
+
   public KeyRotation(TinkPiiCipher cipher, int rewrapBatchSize, Clock clock) {
     if (rewrapBatchSize < 1) {
       throw new IllegalArgumentException("rewrapBatchSize must be positive, was " + rewrapBatchSize);
@@ -97,8 +101,13 @@ public final class KeyRotation {
    * keys yet (they are created with its first lead, already fresh).
    */
   public CompletionStage<Rotation> rotateTenantKey(String tenantId) {
+    return rotateTenantKey(tenantId, SCHEDULE);
+  }
+
+  /** As {@link #rotateTenantKey(String)}, audited as done by {@code actor} (a user, a key, the operator). */
+  public CompletionStage<Rotation> rotateTenantKey(String tenantId, String actor) {
     return CompletableFuture.supplyAsync(
-        () -> rotate(tenantId, Optional.empty()).orElseThrow(), cipher.blockingExecutor());
+        () -> rotate(tenantId, Optional.empty(), actor).orElseThrow(), cipher.blockingExecutor());
   }
 
   /**
@@ -107,7 +116,29 @@ public final class KeyRotation {
    */
   public CompletionStage<Optional<Rotation>> rotateTenantKeyIfDue(String tenantId, Duration maxAge) {
     Objects.requireNonNull(maxAge, "maxAge");
-    return CompletableFuture.supplyAsync(() -> rotate(tenantId, Optional.of(maxAge)), cipher.blockingExecutor());
+    return CompletableFuture.supplyAsync(() -> rotate(tenantId, Optional.of(maxAge), SCHEDULE), cipher.blockingExecutor());
+  }
+
+  /** What an administrator sees of a tenant's key: its version and when it was made and last rotated. */
+  public record KeyStatus(String tenantId, int keyVersion, Instant createdAt, Instant rotatedAt) {}
+
+  /** Empty when the tenant has no keys yet (they are made with its first lead). */
+  public CompletionStage<Optional<KeyStatus>> status(String tenantId) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (Connection connection = dataSource.getConnection();
+          PreparedStatement select = connection.prepareStatement(
+              "SELECT key_version, created_at, rotated_at FROM tenant_keys WHERE tenant_id = ?")) {
+        select.setString(1, tenantId);
+        try (ResultSet rows = select.executeQuery()) {
+          if (!rows.next()) return Optional.<KeyStatus>empty();
+          OffsetDateTime rotated = rows.getObject(3, OffsetDateTime.class);
+          return Optional.of(new KeyStatus(tenantId, rows.getInt(1), rows.getObject(2, OffsetDateTime.class).toInstant(),
+              rotated == null ? null : rotated.toInstant()));
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException("Could not read the key status of tenant " + tenantId, e);
+      }
+    }, cipher.blockingExecutor());
   }
 
   /**
@@ -138,8 +169,8 @@ public final class KeyRotation {
         cipher.blockingExecutor());
   }
 
-  private Optional<Rotation> rotate(String tenantId, Optional<Duration> onlyIfOlderThan) {
-    Optional<NewPrimary> rotated = addPrimaryKey(tenantId, onlyIfOlderThan);
+  private Optional<Rotation> rotate(String tenantId, Optional<Duration> onlyIfOlderThan, String actor) {
+    Optional<NewPrimary> rotated = addPrimaryKey(tenantId, onlyIfOlderThan, actor);
     if (rotated.isEmpty()) return Optional.empty();
     NewPrimary primary = rotated.get();
     // This node's next use reads the new keyset; until then the cached one still opens everything it opened before.
@@ -153,7 +184,7 @@ public final class KeyRotation {
   }
 
   /** The only step under the tenant's row lock: one read, one key generation, one update. */
-  private Optional<NewPrimary> addPrimaryKey(String tenantId, Optional<Duration> onlyIfOlderThan) {
+  private Optional<NewPrimary> addPrimaryKey(String tenantId, Optional<Duration> onlyIfOlderThan, String actor) {
     byte[] associatedData = TinkPiiCipher.tenantAssociatedData(tenantId);
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
@@ -197,6 +228,9 @@ public final class KeyRotation {
             version = rows.getInt(1);
           }
         }
+        // audited in the rotation's own transaction: there is no rotation without its entry, nor the reverse
+        AuditLog.append(connection, new AuditLog.NewEntry(tenantId, actor, "key.rotated", "tenant-key",
+            java.util.Map.of("keyVersion", version)), now);
         connection.commit();
         return Optional.of(new NewPrimary(version, now, nextAead));
       } catch (SQLException | GeneralSecurityException | RuntimeException e) {

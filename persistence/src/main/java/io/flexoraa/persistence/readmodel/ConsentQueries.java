@@ -2,7 +2,7 @@ package io.flexoraa.persistence.readmodel;
 
 import io.flexoraa.engine.ports.PiiCipher;
 import io.flexoraa.engine.ports.PiiCipher.FieldCipher;
-import io.flexoraa.persistence.Jdbc;
+import io.flexoraa.persistence.TenantJdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,17 +16,18 @@ import java.util.concurrent.CompletionStage;
 /**
  * Reads a lead's consent evidence for audits, oldest first. IP and user agent are opened with the lead's key; once
  * the lead is anonymized or its key destroyed they come back null, while the record itself (who, what, when, how)
- * stays. The SQL lives in {@link #select} alone, so the connection it runs on can change without touching it.
+ * stays. It runs on the API's pool, scoped to the tenant (row-level security).
  */
 public final class ConsentQueries {
   private static final String LIST =
       "SELECT record_id, channel, purpose, granted, source, ip_enc, user_agent_enc, actor, given_at, recorded_at"
           + " FROM consent_records WHERE tenant_id = ? AND lead_id = ? ORDER BY recorded_at, record_id";
 
-  private final Jdbc jdbc;
+  private final TenantJdbc jdbc;
   private final PiiCipher cipher;
 
-  public ConsentQueries(Jdbc jdbc, PiiCipher cipher) {
+  /** {@code jdbc} should run on the API pool, under row-level security. */
+  public ConsentQueries(TenantJdbc jdbc, PiiCipher cipher) {
     this.jdbc = jdbc;
     this.cipher = cipher;
   }
@@ -45,7 +46,7 @@ public final class ConsentQueries {
       Instant recordedAt) {}
 
   public CompletionStage<List<ConsentRecord>> list(String tenantId, String leadId) {
-    return jdbc.async(connection -> select(connection, tenantId, leadId))
+    return jdbc.async(tenantId, connection -> select(connection, tenantId, leadId))
         .thenCompose(rows -> cipher.existingLeadCipher(tenantId, leadId)
             .thenApply(leadCipher -> rows.stream().map(row -> row.open(leadCipher)).toList()));
   }

@@ -2,7 +2,6 @@ package io.flexoraa.persistence.readmodel;
 
 import io.flexoraa.engine.ports.PiiCipher;
 import io.flexoraa.engine.ports.PiiCipher.FieldCipher;
-import io.flexoraa.persistence.Jdbc;
 import io.flexoraa.persistence.TenantJdbc;
 import io.flexoraa.persistence.readmodel.LeadViews.LeadView;
 import io.flexoraa.persistence.readmodel.LeadViews.MessageView;
@@ -29,7 +28,29 @@ import java.util.concurrent.CompletionStage;
 public final class LeadQueries {
   private static final String LEAD_COLUMNS =
       "lead_id, channel, name_enc, phone_enc, phone_valid, wa_id_enc, bsuid_enc, first_inbound_at, last_inbound_at,"
-          + " inbound_count, outbound_count, last_status, last_status_at, created_at, updated_at";
+          + " inbound_count, outbound_count, last_status, last_status_at, created_at, updated_at, assigned_user_id,"
+          + " phone_masked, anonymized_at, pii_masked_at, conversation_expired_at";
+
+  /**
+   * Which of a tenant's leads a caller may see: all of them, or only those assigned to one user (an SDR). A lead
+   * outside the scope is not there for that caller.
+   */
+  public record Scope(String assignedTo) {
+    private static final Scope ALL = new Scope(null);
+
+    public static Scope all() {
+      return ALL;
+    }
+
+    public static Scope assignedTo(String userId) {
+      if (userId == null || userId.isBlank()) throw new IllegalArgumentException("an assignee is required");
+      return new Scope(userId);
+    }
+
+    boolean restricted() {
+      return assignedTo != null;
+    }
+  }
 
   private final TenantJdbc jdbc;
   private final PiiCipher cipher;
@@ -40,22 +61,20 @@ public final class LeadQueries {
     this.cipher = cipher;
   }
 
-  /**
-   * Kept only so that the wiring compiles until it passes a {@link TenantJdbc} on the API's pool: the queries are
-   * tenant-scoped transactions on {@code jdbc}'s pool, but on the owner's pool row-level security does not apply.
-   */
-  @Deprecated(forRemoval = true)
-  public LeadQueries(Jdbc jdbc, PiiCipher cipher) {
-    this(new TenantJdbc(jdbc.dataSource(), jdbc.executor()), cipher);
-  }
-
   /** Leads of a tenant, newest activity first; {@code phoneIndex} (a blind index) narrows to one number. */
   public CompletionStage<Page<LeadView>> list(String tenantId, int limit, int offset, Optional<String> phoneIndex) {
-    String filter = " WHERE tenant_id = ?" + (phoneIndex.isPresent() ? " AND phone_index = ?" : "");
+    return list(tenantId, limit, offset, phoneIndex, Scope.all());
+  }
+
+  /** As {@link #list(String, int, int, Optional)}, within the caller's scope. */
+  public CompletionStage<Page<LeadView>> list(
+      String tenantId, int limit, int offset, Optional<String> phoneIndex, Scope scope) {
+    String filter = " WHERE tenant_id = ?" + (phoneIndex.isPresent() ? " AND phone_index = ?" : "")
+        + (scope.restricted() ? " AND assigned_user_id = ?" : "");
     CompletionStage<Page<EncryptedLead>> rows = jdbc.async(tenantId, connection -> {
       long total;
       try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM leads" + filter)) {
-        bindFilter(count, tenantId, phoneIndex);
+        bindFilter(count, tenantId, phoneIndex, scope);
         try (ResultSet result = count.executeQuery()) {
           result.next();
           total = result.getLong(1);
@@ -65,7 +84,7 @@ public final class LeadQueries {
       try (PreparedStatement select = connection.prepareStatement(
           "SELECT " + LEAD_COLUMNS + " FROM leads" + filter
               + " ORDER BY last_inbound_at DESC NULLS LAST, created_at DESC, lead_id LIMIT ? OFFSET ?")) {
-        int next = bindFilter(select, tenantId, phoneIndex);
+        int next = bindFilter(select, tenantId, phoneIndex, scope);
         select.setInt(next++, limit);
         select.setInt(next, offset);
         try (ResultSet result = select.executeQuery()) {
@@ -83,11 +102,18 @@ public final class LeadQueries {
   }
 
   public CompletionStage<Optional<LeadView>> get(String tenantId, String leadId) {
+    return get(tenantId, leadId, Scope.all());
+  }
+
+  /** The lead, if it exists and is within the caller's scope. */
+  public CompletionStage<Optional<LeadView>> get(String tenantId, String leadId, Scope scope) {
     CompletionStage<Optional<EncryptedLead>> row = jdbc.async(tenantId, connection -> {
       try (PreparedStatement select = connection.prepareStatement(
-          "SELECT " + LEAD_COLUMNS + " FROM leads WHERE tenant_id = ? AND lead_id = ?")) {
+          "SELECT " + LEAD_COLUMNS + " FROM leads WHERE tenant_id = ? AND lead_id = ?"
+              + (scope.restricted() ? " AND assigned_user_id = ?" : ""))) {
         select.setString(1, tenantId);
         select.setString(2, leadId);
+        if (scope.restricted()) select.setString(3, scope.assignedTo());
         try (ResultSet result = select.executeQuery()) {
           return result.next() ? Optional.of(readLead(result)) : Optional.empty();
         }
@@ -138,14 +164,13 @@ public final class LeadQueries {
     return cipher.existingLeadCipher(tenantId, lead.id()).thenApply(lead::open);
   }
 
-  private static int bindFilter(PreparedStatement statement, String tenantId, Optional<String> phoneIndex)
+  private static int bindFilter(PreparedStatement statement, String tenantId, Optional<String> phoneIndex, Scope scope)
       throws SQLException {
-    statement.setString(1, tenantId);
-    if (phoneIndex.isPresent()) {
-      statement.setString(2, phoneIndex.get());
-      return 3;
-    }
-    return 2;
+    int next = 1;
+    statement.setString(next++, tenantId);
+    if (phoneIndex.isPresent()) statement.setString(next++, phoneIndex.get());
+    if (scope.restricted()) statement.setString(next++, scope.assignedTo());
+    return next;
   }
 
   private static EncryptedLead readLead(ResultSet result) throws SQLException {
@@ -153,7 +178,8 @@ public final class LeadQueries {
     return new EncryptedLead(result.getString(1), result.getString(2), result.getString(3), result.getString(4),
         phoneValid == null ? null : (Boolean) phoneValid, result.getString(6), result.getString(7),
         instant(result, 8), instant(result, 9), result.getInt(10), result.getInt(11), result.getString(12),
-        instant(result, 13), instant(result, 14), instant(result, 15));
+        instant(result, 13), instant(result, 14), instant(result, 15), result.getString(16), result.getString(17),
+        instant(result, 18), instant(result, 19), instant(result, 20));
   }
 
   private static Instant instant(ResultSet result, int column) throws SQLException {
@@ -169,12 +195,14 @@ public final class LeadQueries {
   private record EncryptedLead(
       String id, String channel, String nameEnc, String phoneEnc, Boolean phoneValid, String waIdEnc, String bsuidEnc,
       Instant firstInboundAt, Instant lastInboundAt, int inboundCount, int outboundCount, String lastStatus,
-      Instant lastStatusAt, Instant createdAt, Instant updatedAt) {
+      Instant lastStatusAt, Instant createdAt, Instant updatedAt, String assignedTo, String phoneMasked,
+      Instant anonymizedAt, Instant piiMaskedAt, Instant conversationExpiredAt) {
     LeadView open(Optional<FieldCipher> cipher) {
       return new LeadView(id, channel, LeadQueries.open(cipher, nameEnc), LeadQueries.open(cipher, phoneEnc),
           phoneValid, LeadQueries.open(cipher, waIdEnc), LeadQueries.open(cipher, bsuidEnc), firstInboundAt,
           lastInboundAt, inboundCount, outboundCount, lastStatus, lastStatusAt, createdAt, updatedAt,
-          cipher.isEmpty());
+          cipher.isEmpty(), assignedTo, phoneMasked, anonymizedAt != null, anonymizedAt, piiMaskedAt,
+          conversationExpiredAt);
     }
   }
 

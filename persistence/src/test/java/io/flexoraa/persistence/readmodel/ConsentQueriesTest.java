@@ -10,6 +10,7 @@ import io.flexoraa.engine.lead.LeadModel.LeadCreated;
 import io.flexoraa.engine.ports.PiiCipher;
 import io.flexoraa.engine.ports.PiiCipher.FieldCipher;
 import io.flexoraa.persistence.Jdbc;
+import io.flexoraa.persistence.TenantJdbc;
 import io.flexoraa.persistence.TestDatabase;
 import io.flexoraa.persistence.crypto.MasterKey;
 import io.flexoraa.persistence.crypto.TinkPiiCipher;
@@ -48,7 +49,7 @@ class ConsentQueriesTest {
     blocking = Executors.newFixedThreadPool(4);
     cipher = new TinkPiiCipher(
         db.dataSource(), MasterKey.load(Optional.empty(), masterKeyDirectory).aead(), blocking, 1_000);
-    queries = new ConsentQueries(new Jdbc(db.dataSource(), blocking), cipher);
+    queries = new ConsentQueries(new TenantJdbc(db.database().apiDataSource(), blocking), cipher);
     projection = new ProjectedEvents(db.dataSource());
   }
 

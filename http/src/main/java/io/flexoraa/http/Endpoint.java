@@ -1,0 +1,122 @@
+package io.flexoraa.http;
+
+import static io.flexoraa.engine.access.Permission.Action.APPROVE;
+import static io.flexoraa.engine.access.Permission.Action.READ;
+import static io.flexoraa.engine.access.Permission.Action.VERIFY;
+import static io.flexoraa.engine.access.Permission.Action.WRITE;
+import static io.flexoraa.engine.access.Permission.Resource.API_KEYS;
+import static io.flexoraa.engine.access.Permission.Resource.AUDIT;
+import static io.flexoraa.engine.access.Permission.Resource.CHANNEL_ACCOUNTS;
+import static io.flexoraa.engine.access.Permission.Resource.ENCRYPTION_KEYS;
+import static io.flexoraa.engine.access.Permission.Resource.LEADS;
+import static io.flexoraa.engine.access.Permission.Resource.LEAD_EXPORT;
+import static io.flexoraa.engine.access.Permission.Resource.PRIVACY;
+import static io.flexoraa.engine.access.Permission.Resource.TENANT_PROFILE;
+import static io.flexoraa.engine.access.Permission.Resource.USERS;
+
+import io.flexoraa.engine.access.Permission;
+import io.flexoraa.engine.access.Permission.Action;
+import io.flexoraa.engine.access.Permission.Resource;
+import java.util.List;
+
+/**
+ * Every endpoint of {@code /api/v1}: method, path template and who may call it. This is the only place a route can
+ * be declared ({@link ApiRouter} serves exactly these, and refuses to start when one has no handler), so an
+ * endpoint cannot exist without an access rule, and the role test walks this list.
+ */
+public enum Endpoint {
+  LOGIN("POST", "auth/login", Access.PUBLIC, null),
+  ENROL_SECOND_FACTOR("POST", "auth/mfa/enroll", Access.SELF_BEFORE_SECOND_FACTOR, null),
+  VERIFY_SECOND_FACTOR("POST", "auth/mfa/verify", Access.SELF_BEFORE_SECOND_FACTOR, null),
+  LOGOUT("POST", "auth/logout", Access.SELF_BEFORE_SECOND_FACTOR, null),
+  CURRENT_USER("GET", "auth/me", Access.SELF, null),
+
+  CREATE_TENANT("POST", "tenants", Access.OPERATOR, null),
+  LIST_UNROUTED("GET", "ops/unrouted", Access.OPERATOR, null),
+  RUN_RETENTION("POST", "ops/retention/run", Access.OPERATOR, null),
+
+  GET_TENANT("GET", "tenants/{tenant}", Access.PERMISSION, permission(TENANT_PROFILE, READ)),
+  LIST_CHANNEL_ACCOUNTS("GET", "tenants/{tenant}/channel-accounts", Access.PERMISSION, permission(CHANNEL_ACCOUNTS, READ)),
+  REGISTER_CHANNEL_ACCOUNT("POST", "tenants/{tenant}/channel-accounts", Access.PERMISSION, permission(CHANNEL_ACCOUNTS, WRITE)),
+  LIST_API_KEYS("GET", "tenants/{tenant}/api-keys", Access.PERMISSION, permission(API_KEYS, READ)),
+  CREATE_API_KEY("POST", "tenants/{tenant}/api-keys", Access.PERMISSION, permission(API_KEYS, WRITE)),
+  REVOKE_API_KEY("DELETE", "tenants/{tenant}/api-keys/{key}", Access.PERMISSION, permission(API_KEYS, WRITE)),
+  LIST_USERS("GET", "tenants/{tenant}/users", Access.PERMISSION, permission(USERS, READ)),
+  CREATE_USER("POST", "tenants/{tenant}/users", Access.PERMISSION, permission(USERS, WRITE)),
+  GET_USER("GET", "tenants/{tenant}/users/{user}", Access.PERMISSION, permission(USERS, READ)),
+  UPDATE_USER("PATCH", "tenants/{tenant}/users/{user}", Access.PERMISSION, permission(USERS, WRITE)),
+  REMOVE_USER("DELETE", "tenants/{tenant}/users/{user}", Access.PERMISSION, permission(USERS, WRITE)),
+  LIST_LEADS("GET", "tenants/{tenant}/leads", Access.PERMISSION, permission(LEADS, READ)),
+  GET_LEAD("GET", "tenants/{tenant}/leads/{lead}", Access.PERMISSION, permission(LEADS, READ)),
+  LIST_MESSAGES("GET", "tenants/{tenant}/leads/{lead}/messages", Access.PERMISSION, permission(LEADS, READ)),
+  LIST_CONSENTS("GET", "tenants/{tenant}/leads/{lead}/consents", Access.PERMISSION, permission(LEADS, READ)),
+  RECORD_CONSENT("POST", "tenants/{tenant}/leads/{lead}/consents", Access.PERMISSION, permission(LEADS, WRITE)),
+  EXPORT_LEAD("GET", "tenants/{tenant}/leads/{lead}/export", Access.PERMISSION, permission(LEAD_EXPORT, READ)),
+  CREATE_DELETION_REQUEST("POST", "tenants/{tenant}/privacy/deletion-requests", Access.PERMISSION, permission(PRIVACY, WRITE)),
+  LIST_DELETION_REQUESTS("GET", "tenants/{tenant}/privacy/deletion-requests", Access.PERMISSION, permission(PRIVACY, READ)),
+  GET_DELETION_REQUEST("GET", "tenants/{tenant}/privacy/deletion-requests/{request}", Access.PERMISSION, permission(PRIVACY, READ)),
+  APPROVE_DELETION_REQUEST("POST", "tenants/{tenant}/privacy/deletion-requests/{request}/approve", Access.PERMISSION, permission(PRIVACY, APPROVE)),
+  REJECT_DELETION_REQUEST("POST", "tenants/{tenant}/privacy/deletion-requests/{request}/reject", Access.PERMISSION, permission(PRIVACY, APPROVE)),
+  LIST_AUDIT("GET", "tenants/{tenant}/audit", Access.PERMISSION, permission(AUDIT, READ)),
+  VERIFY_AUDIT("GET", "tenants/{tenant}/audit/verify", Access.PERMISSION, permission(AUDIT, VERIFY)),
+  GET_ENCRYPTION_KEYS("GET", "tenants/{tenant}/keys", Access.PERMISSION, permission(ENCRYPTION_KEYS, READ)),
+  ROTATE_ENCRYPTION_KEYS("POST", "tenants/{tenant}/keys/rotate", Access.PERMISSION, permission(ENCRYPTION_KEYS, WRITE));
+
+  /** How an endpoint is guarded. */
+  public enum Access {
+    /** No credentials (signing in). */
+    PUBLIC,
+    /** A signed-in person acting on their own account, even before their second factor is verified. */
+    SELF_BEFORE_SECOND_FACTOR,
+    /** A signed-in person acting on their own account. */
+    SELF,
+    /** The platform operator only: cross-tenant operations. */
+    OPERATOR,
+    /** A tenant's user or API key holding {@link #permission()} on the tenant in the path, or the operator. */
+    PERMISSION
+  }
+
+  private final String method;
+  private final String template;
+  private final List<String> segments;
+  private final Access access;
+  private final Permission permission;
+
+  Endpoint(String method, String template, Access access, Permission permission) {
+    this.method = method;
+    this.template = template;
+    this.segments = List.of(template.split("/"));
+    this.access = access;
+    this.permission = permission;
+  }
+
+  private static Permission permission(Resource resource, Action action) {
+    return Permission.of(resource, action);
+  }
+
+  public String method() {
+    return method;
+  }
+
+  /** The path below {@code /api/v1/}, with {@code {name}} for each variable segment. */
+  public String template() {
+    return template;
+  }
+
+  List<String> segments() {
+    return segments;
+  }
+
+  public Access access() {
+    return access;
+  }
+
+  /** Null unless {@link #access()} is {@link Access#PERMISSION}. */
+  public Permission permission() {
+    return permission;
+  }
+
+  public boolean tenantScoped() {
+    return template.startsWith("tenants/{tenant}");
+  }
+}
