@@ -182,7 +182,8 @@ public final class EngineServer implements AutoCloseable {
       String url = "http://" + hostForUrl(config.getString("flexoraa.http.host")) + ":" + binding.localAddress().getPort();
       log.info("Flexoraa Engine ready at {} (database: {})", url, database.isEmbedded() ? "embedded PostgreSQL in " + dataDirectory : "DATABASE_URL");
       if (operator.generated()) {
-        log.info("Operator key (generated, stored in {}): {}", dataDirectory.resolve("operator-key"), operator.value());
+        // a key in the log would travel wherever the logs are shipped: only where to read it
+        log.info("Operator key generated and stored in {} (read it there; it is not logged)", dataDirectory.resolve("operator-key"));
       } else {
         log.info("Operator key: from {}", config.getString("flexoraa.operator-key").isEmpty() ? dataDirectory.resolve("operator-key") : "FLEXORAA_OPERATOR_KEY");
       }

@@ -93,6 +93,18 @@ class ApiTest {
         .header("Authorization", "Bearer " + OPERATOR_KEY).DELETE().build());
     assertThat(revoked.statusCode()).isEqualTo(204);
     assertThat(engine.get("/api/v1/tenants/" + tenantA + "/leads", key).statusCode()).isEqualTo(401);
+
+    // listed with its role and revocation time, never with its secret or hash
+    HttpResponse<String> listed = engine.get("/api/v1/tenants/" + tenantA + "/api-keys", OPERATOR_KEY);
+    assertThat(listed.statusCode()).isEqualTo(200);
+    JsonNode entry = null;
+    for (JsonNode item : json(listed).get("items")) {
+      if (item.get("id").asText().equals(keyId)) entry = item;
+    }
+    assertThat(entry).as(listed.body()).isNotNull();
+    assertThat(entry.get("role").asText()).isEqualTo("Admin");
+    assertThat(entry.get("revokedAt").isNull()).isFalse();
+    assertThat(listed.body()).doesNotContain(key.split("\\.")[3]).doesNotContain("secretHash");
   }
 
   @Test
