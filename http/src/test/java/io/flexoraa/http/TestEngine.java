@@ -51,6 +51,9 @@ final class TestEngine implements AutoCloseable {
         "flexoraa.meta.verify-token", GLOBAL_VERIFY_TOKEN,
         "flexoraa.operator-key", OPERATOR_KEY,
         "flexoraa.database.url", ""));
+    // the fixtures' messages are dated 2025: a scheduled retention run would mask them in the middle of a test, so
+    // tests run retention only on demand (POST /api/v1/ops/retention/run)
+    settings.put("flexoraa.retention.interval", "200d");
     settings.putAll(overrides);
     Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load());
     return new TestEngine(EngineServer.start(config, Clock.systemUTC()), dataDirectory);
