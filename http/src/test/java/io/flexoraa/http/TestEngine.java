@@ -144,7 +144,73 @@ final class TestEngine implements AutoCloseable {
     return json(response).get("key").asText();
   }
 
+  /** Creates an API key and returns its id and the key itself. */
+  String[] createApiKeyWithId(String tenantId, String role) {
+    HttpResponse<String> response = post("/api/v1/tenants/" + tenantId + "/api-keys", OPERATOR_KEY,
+        "{\"name\":\"crm\",\"role\":\"" + role + "\"}");
+    if (response.statusCode() != 201) throw new AssertionError("key not created: " + response.body());
+    JsonNode body = json(response);
+    return new String[] {body.get("id").asText(), body.get("key").asText()};
+  }
+
+  // ---- people ----
+
+  /** Creates a user as the operator and returns the user's id. */
+  String createUser(String tenantId, String email, String role, String password) {
+    HttpResponse<String> response = post("/api/v1/tenants/" + tenantId + "/users", OPERATOR_KEY,
+        "{\"email\":\"" + email + "\",\"name\":\"" + role + " Person\",\"role\":\"" + role + "\",\"password\":\""
+            + password + "\"}");
+    if (response.statusCode() != 201) throw new AssertionError("user not created: " + response.body());
+    return json(response).get("id").asText();
+  }
+
+  HttpResponse<String> login(String email, String password, String totp) {
+    return post("/api/v1/auth/login", null, "{\"email\":\"" + email + "\",\"password\":\"" + password + "\""
+        + (totp == null ? "" : ",\"totp\":\"" + totp + "\"") + "}");
+  }
+
+  /** Signs in and returns a full token; roles that need a second factor enrol a TOTP authenticator first. */
+  String signIn(String email, String password) {
+    HttpResponse<String> login = login(email, password, null);
+    if (login.statusCode() != 200) throw new AssertionError("sign-in refused: " + login.body());
+    JsonNode body = json(login);
+    if (!"enrolment-required".equals(body.get("secondFactor").asText())) return body.get("token").asText();
+    String partial = body.get("token").asText();
+    HttpResponse<String> enrolment = post("/api/v1/auth/mfa/enroll", partial, "{}");
+    if (enrolment.statusCode() != 200) throw new AssertionError("enrolment refused: " + enrolment.body());
+    String secret = json(enrolment).get("secret").asText();
+    HttpResponse<String> verified = post("/api/v1/auth/mfa/verify", partial,
+        "{\"code\":\"" + totp(secret, totpStep()) + "\"}");
+    if (verified.statusCode() != 200) throw new AssertionError("code refused: " + verified.body());
+    return json(verified).get("token").asText();
+  }
+
+  /** The TOTP time step now (30-second steps since the epoch), as the engine's clock sees it. */
+  static long totpStep() {
+    return System.currentTimeMillis() / 1000 / 30;
+  }
+
+  /** What an authenticator app shows for {@code step}. */
+  static String totp(String secret, long step) {
+    try {
+      return new dev.samstevens.totp.code.DefaultCodeGenerator().generate(secret, step);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
   // ---- database ----
+
+  /** Changes rows as the database owner (moving timestamps back to simulate time passing, assigning leads). */
+  int update(String sql, Object... parameters) {
+    try (Connection connection = server.database().dataSource().getConnection();
+         PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) statement.setObject(i + 1, parameters[i]);
+      return statement.executeUpdate();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   long count(String sql, Object... parameters) {
     try (Connection connection = server.database().dataSource().getConnection();
