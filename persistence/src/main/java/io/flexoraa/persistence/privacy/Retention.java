@@ -31,8 +31,9 @@ import javax.sql.DataSource;
  *   <li>the audit log is never touched.
  * </ul>
  *
- * Every step selects only rows not yet handled, in batches, so running it twice (or on two nodes at once) changes
- * nothing the second time. Each tenant touched gets one audit entry with the counts. The journal is append-only and
+ * Every step selects only rows not yet handled since their last activity, in batches, so running it twice (or on two
+ * nodes at once) changes nothing the second time, while a lead who wrote again after being masked or expired is
+ * handled again once that new activity ages too. Each tenant touched gets one audit entry with the counts. The journal is append-only and
  * is not rewritten: a lead's events stay readable under its key until that key is shredded.
  */
 public final class Retention {
@@ -108,8 +109,9 @@ public final class Retention {
   private void expireConversations(Instant cutoff, Instant now, Map<String, Counts> byTenant) throws SQLException {
     while (true) {
       List<String[]> leads = select(
-          "SELECT tenant_id, lead_id, NULL FROM leads WHERE conversation_expired_at IS NULL "
-              + "AND COALESCE(last_inbound_at, created_at) < ? LIMIT ?", cutoff);
+          "SELECT tenant_id, lead_id, NULL FROM leads WHERE COALESCE(last_inbound_at, created_at) < ? "
+              + "AND (conversation_expired_at IS NULL OR conversation_expired_at < COALESCE(last_inbound_at, created_at)) "
+              + "LIMIT ?", cutoff);
       for (String[] lead : leads) {
         cipher.shredLead(lead[0], lead[1]).toCompletableFuture().join();
         onLeadShredded.accept(lead[0], lead[1]);
@@ -125,8 +127,9 @@ public final class Retention {
   private void maskContactDetails(Instant cutoff, Instant now, Map<String, Counts> byTenant) throws SQLException {
     while (true) {
       List<String[]> leads = select(
-          "SELECT tenant_id, lead_id, phone_enc FROM leads WHERE pii_masked_at IS NULL AND anonymized_at IS NULL "
-              + "AND COALESCE(last_inbound_at, created_at) < ? LIMIT ?", cutoff);
+          "SELECT tenant_id, lead_id, phone_enc FROM leads WHERE anonymized_at IS NULL "
+              + "AND COALESCE(last_inbound_at, created_at) < ? "
+              + "AND (pii_masked_at IS NULL OR pii_masked_at < COALESCE(last_inbound_at, created_at)) LIMIT ?", cutoff);
       for (String[] lead : leads) {
         String mask = lead[2] == null ? null : cipher.existingLeadCipher(lead[0], lead[1]).toCompletableFuture().join()
             .flatMap(leadCipher -> decryptQuietly(leadCipher, lead[2]))
