@@ -88,6 +88,7 @@ final class AuthRoutes extends AllDirectives {
           body.put("sessionExpiresAt", claims(call).expiresAt());
           return complete(Json.response(StatusCodes.OK, body));
         }).orElseGet(() -> complete(Problems.notFound("no such user")))));
+    handlers.put(Endpoint.CHANGE_PASSWORD, this::changePassword);
 
     handlers.put(Endpoint.CREATE_USER, this::createUser);
     handlers.put(Endpoint.LIST_USERS, call -> onSuccess(users.list(call.tenant().id()), list ->
@@ -166,6 +167,41 @@ final class AuthRoutes extends AllDirectives {
     body.put("secondFactor", secondFactor);
     body.put("user", userView(user));
     return body;
+  }
+
+  /**
+   * A person replaces the password they were given (or a compromised one): the current one is required, the new one
+   * must pass the policy, and every other session of theirs ends.
+   */
+  private Route changePassword(ApiRouter.Call call) {
+    return entity(Unmarshaller.entityToString(), raw -> {
+      JsonNode body = Json.object(raw);
+      String current = Json.requiredText(body, "currentPassword", 1024);
+      String next = Json.requiredText(body, "newPassword", 1024);
+      Claims claims = claims(call);
+      CompletionStage<HttpResponse> changed = auth.isCurrentPassword(claims, current).thenCompose(matches -> {
+        if (!matches) {
+          return CompletableFuture.completedFuture(
+              Problems.of(StatusCodes.BAD_REQUEST, "Wrong password", "currentPassword is not your current password",
+                  "currentPassword"));
+        }
+        return auth.hashNewPassword(next).thenCompose(hashed -> {
+          if (hashed instanceof AuthService.PasswordRejected rejected) {
+            return CompletableFuture.completedFuture(Problems.badRequest("newPassword", rejected.reason()));
+          }
+          String hash = ((AuthService.PasswordAccepted) hashed).hash();
+          return jdbc.transaction(connection -> {
+            if (!users.changePassword(connection, claims.tenantId(), claims.userId(), hash, claims.sessionId())) {
+              return Problems.notFound("no such user");
+            }
+            AuditLog.append(connection, new AuditLog.NewEntry(claims.tenantId(), call.principal().actor(),
+                "auth.password-changed", "user:" + claims.userId(), Map.of()), clock.instant());
+            return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+          });
+        });
+      });
+      return onSuccess(changed, this::complete);
+    });
   }
 
   // ---- the team ----

@@ -30,6 +30,7 @@ public enum Endpoint {
   VERIFY_SECOND_FACTOR("POST", "auth/mfa/verify", Access.SELF_BEFORE_SECOND_FACTOR, null),
   LOGOUT("POST", "auth/logout", Access.SELF_BEFORE_SECOND_FACTOR, null),
   CURRENT_USER("GET", "auth/me", Access.SELF, null),
+  CHANGE_PASSWORD("POST", "auth/password", Access.SELF, null),
 
   CREATE_TENANT("POST", "tenants", Access.OPERATOR, null),
   LIST_UNROUTED("GET", "ops/unrouted", Access.OPERATOR, null),

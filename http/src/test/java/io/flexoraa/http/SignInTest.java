@@ -293,4 +293,30 @@ class SignInTest {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
   }
+
+  @Test
+  void aPersonReplacesTheirPasswordAndEveryOtherSessionEnds() {
+    engine.createUser(tenantId, "changer@signin.example", "SDR", PASSWORD);
+    String here = engine.signIn("changer@signin.example", PASSWORD);
+    String elsewhere = engine.signIn("changer@signin.example", PASSWORD);
+    String newPassword = "a much longer new passphrase";
+
+    HttpResponse<String> wrong = engine.post("/api/v1/auth/password", here,
+        "{\"currentPassword\":\"not it at all\",\"newPassword\":\"" + newPassword + "\"}");
+    assertThat(wrong.statusCode()).isEqualTo(400);
+    assertThat(TestEngine.json(wrong).get("field").asText()).isEqualTo("currentPassword");
+    HttpResponse<String> weak = engine.post("/api/v1/auth/password", here,
+        "{\"currentPassword\":\"" + PASSWORD + "\",\"newPassword\":\"short\"}");
+    assertThat(weak.statusCode()).isEqualTo(400);
+    assertThat(TestEngine.json(weak).get("field").asText()).isEqualTo("newPassword");
+
+    assertThat(engine.post("/api/v1/auth/password", here,
+        "{\"currentPassword\":\"" + PASSWORD + "\",\"newPassword\":\"" + newPassword + "\"}").statusCode()).isEqualTo(204);
+    assertThat(engine.get("/api/v1/auth/me", here).statusCode()).as("this session goes on").isEqualTo(200);
+    assertThat(engine.get("/api/v1/auth/me", elsewhere).statusCode()).as("every other session ends").isEqualTo(401);
+    assertThat(engine.login("changer@signin.example", PASSWORD, null).statusCode()).isEqualTo(401);
+    assertThat(engine.login("changer@signin.example", newPassword, null).statusCode()).isEqualTo(200);
+    assertThat(engine.post("/api/v1/auth/password", engine.createApiKey(tenantId, "Admin"),
+        "{\"currentPassword\":\"x\",\"newPassword\":\"y\"}").statusCode()).as("people only, not keys").isEqualTo(403);
+  }
 }

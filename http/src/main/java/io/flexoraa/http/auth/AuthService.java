@@ -329,6 +329,13 @@ public final class AuthService {
 
   // ---- passwords ----
 
+  /** Whether {@code password} is the signed-in user's current one, checked on the hashing pool. */
+  public CompletionStage<Boolean> isCurrentPassword(Claims claims, String password) {
+    return users.find(claims.tenantId(), claims.userId()).thenCompose(user -> user.isEmpty()
+        ? completed(false)
+        : CompletableFuture.supplyAsync(() -> hasher.matches(password, user.get().passwordHash()), hashingExecutor));
+  }
+
   /** Checks a new password against the policy and hashes it on the hashing pool. */
   public CompletionStage<NewPassword> hashNewPassword(String password) {
     Optional<String> violation = hasher.policyViolation(password);

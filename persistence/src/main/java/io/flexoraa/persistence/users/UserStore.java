@@ -292,6 +292,34 @@ public final class UserStore {
     }
   }
 
+  /**
+   * Sets a new password hash and ends every other open session of the user (whoever knew the old password is signed
+   * out), in one statement; false when there is no such active user.
+   */
+  public boolean changePassword(Connection connection, String tenantId, String userId, String passwordHash,
+      String keepSessionId) throws SQLException {
+    Instant now = clock.instant();
+    try (PreparedStatement update = connection.prepareStatement(
+        "WITH changed AS (UPDATE users SET password_hash = ?, updated_at = ? WHERE tenant_id = ? AND user_id = ?"
+            + "   AND status = 'active' RETURNING user_id),"
+            + " ended AS (UPDATE user_sessions SET revoked_at = ?"
+            + "   WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL AND session_id <> ?"
+            + "   AND EXISTS (SELECT 1 FROM changed))"
+            + " SELECT count(*) FROM changed")) {
+      update.setString(1, passwordHash);
+      update.setTimestamp(2, Timestamp.from(now));
+      update.setString(3, tenantId);
+      update.setString(4, userId);
+      update.setTimestamp(5, Timestamp.from(now));
+      update.setString(6, tenantId);
+      update.setString(7, userId);
+      update.setString(8, keepSessionId);
+      try (ResultSet rows = update.executeQuery()) {
+        return rows.next() && rows.getLong(1) == 1;
+      }
+    }
+  }
+
   // ---- sign-in bookkeeping ----
 
   /**
