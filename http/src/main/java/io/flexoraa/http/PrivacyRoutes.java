@@ -91,9 +91,11 @@ final class PrivacyRoutes extends AllDirectives {
           if (wanted != null && !Set.of(DeletionRequests.PENDING, DeletionRequests.APPROVED, DeletionRequests.REJECTED).contains(wanted)) {
             throw new InvalidInput("status", "status must be pending, approved or rejected");
           }
-          return onSuccess(jdbc.async(call.tenant().id(), connection ->
-                  DeletionRequests.list(connection, call.tenant().id(), wanted, leadId.orElse(null), limit, offset)),
-              requests -> complete(Json.response(StatusCodes.OK, new Page<>(requests, requests.size()))));
+          String tenantId = call.tenant().id();
+          return onSuccess(jdbc.async(tenantId, connection -> new Page<>(
+                  DeletionRequests.list(connection, tenantId, wanted, leadId.orElse(null), limit, offset),
+                  DeletionRequests.count(connection, tenantId, wanted, leadId.orElse(null)))),
+              page -> complete(Json.response(StatusCodes.OK, page)));
         }))));
     handlers.put(Endpoint.GET_DELETION_REQUEST, call -> onSuccess(
         jdbc.async(call.tenant().id(), connection -> DeletionRequests.find(connection, call.tenant().id(), call.variable("request"))),

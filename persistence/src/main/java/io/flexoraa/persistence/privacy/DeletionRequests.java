@@ -87,6 +87,23 @@ public final class DeletionRequests {
     }
   }
 
+  /** How many requests {@link #list} would return without paging. */
+  public static long count(Connection connection, String tenantId, String status, String leadId) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT count(*) FROM deletion_requests WHERE tenant_id = ? AND (?::text IS NULL OR status = ?) "
+            + "AND (?::text IS NULL OR lead_id = ?)")) {
+      select.setString(1, tenantId);
+      select.setString(2, status);
+      select.setString(3, status);
+      select.setString(4, leadId);
+      select.setString(5, leadId);
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
+  }
+
   /** Decides a pending request; empty when it is not pending (already decided, or unknown). */
   public static Optional<Request> decide(
       Connection connection, String tenantId, String requestId, String status, String decidedBy, String note, Instant at)
