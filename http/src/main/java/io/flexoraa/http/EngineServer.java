@@ -12,6 +12,7 @@ import io.flexoraa.persistence.Database;
 import io.flexoraa.persistence.DatabaseSettings;
 import io.flexoraa.http.auth.AuthService;
 import io.flexoraa.persistence.Jdbc;
+import io.flexoraa.persistence.users.UserSessions;
 import io.flexoraa.persistence.users.UserStore;
 import io.flexoraa.persistence.TenantJdbc;
 import io.flexoraa.persistence.readmodel.ConsentQueries;
@@ -135,6 +136,7 @@ public final class EngineServer implements AutoCloseable {
         log.warn("META_APP_SECRET is not set: webhooks cannot be verified and every POST to /webhooks/meta gets 401");
       }
       UserStore userStore = new UserStore(jdbc, clock);
+      UserSessions userSessions = new UserSessions(jdbc, clock);
       // password hashing is CPU- and memory-bound (Argon2id, ~19 MiB each): a small pool of its own, daemon threads
       // because an unfinished hash has nothing to save at shutdown
       ExecutorService hashing = Executors.newFixedThreadPool(config.getInt("flexoraa.auth.hashing-threads"), task -> {
@@ -142,7 +144,8 @@ public final class EngineServer implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
       });
-      AuthService authService = AuthService.fromConfig(config, dataDirectory, userStore, masterKey.aead(), hashing, clock);
+      AuthService authService = AuthService.fromConfig(
+          config, dataDirectory, userStore, userSessions, masterKey.aead(), hashing, clock);
       AuthRoutes authRoutes = new AuthRoutes(authService, userStore, jdbc, clock);
       Authenticator authenticator = new Authenticator(operator.value(), system, askTimeout,
           config.getDuration("flexoraa.http.api-key-cache-ttl"), authRoutes::authenticate);

@@ -4,8 +4,9 @@ import com.google.crypto.tink.Aead;
 import com.typesafe.config.Config;
 import io.flexoraa.engine.access.LoginThrottle;
 import io.flexoraa.persistence.LruCache;
+import io.flexoraa.persistence.users.UserSessions;
+import io.flexoraa.persistence.users.UserSessions.Session;
 import io.flexoraa.persistence.users.UserStore;
-import io.flexoraa.persistence.users.UserStore.Session;
 import io.flexoraa.persistence.users.UserStore.User;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -39,6 +40,7 @@ import java.util.concurrent.Executor;
  */
 public final class AuthService {
   private final UserStore users;
+  private final UserSessions sessions;
   private final PasswordHasher hasher;
   private final Totp totp;
   private final AccessTokens tokens;
@@ -140,6 +142,7 @@ public final class AuthService {
    */
   public AuthService(
       UserStore users,
+      UserSessions sessions,
       PasswordHasher hasher,
       Totp totp,
       AccessTokens tokens,
@@ -149,6 +152,7 @@ public final class AuthService {
       Clock clock,
       Settings settings) {
     this.users = users;
+    this.sessions = sessions;
     this.hasher = hasher;
     this.totp = totp;
     this.tokens = tokens;
@@ -162,9 +166,16 @@ public final class AuthService {
 
   /** Everything from {@code flexoraa.auth}; the signing key as {@link AccessTokens#fromConfig} finds it. */
   public static AuthService fromConfig(
-      Config config, Path dataDirectory, UserStore users, Aead masterKey, Executor hashingExecutor, Clock clock) {
+      Config config,
+      Path dataDirectory,
+      UserStore users,
+      UserSessions sessions,
+      Aead masterKey,
+      Executor hashingExecutor,
+      Clock clock) {
     return new AuthService(
         users,
+        sessions,
         PasswordHasher.fromConfig(config),
         Totp.of(clock),
         AccessTokens.fromConfig(config, dataDirectory, clock),
@@ -221,7 +232,7 @@ public final class AuthService {
   private CompletionStage<Success> fullSession(User user) {
     Instant expiresAt = tokens.expiryFromNow(tokens.ttl());
     return users.recordSuccessfulLogin(user.tenantId(), user.userId())
-        .thenCompose(reset -> users.openSession(user.tenantId(), user.userId(), true, expiresAt))
+        .thenCompose(reset -> sessions.openSession(user.tenantId(), user.userId(), true, expiresAt))
         .thenApply(session -> {
           AccessTokens.Issued issued = issue(user, session);
           return new Success(issued.token(), issued.claims(), user);
@@ -231,7 +242,7 @@ public final class AuthService {
   private CompletionStage<LoginResult> restrictedSession(User user) {
     Instant expiresAt = tokens.expiryFromNow(settings.enrolmentTokenTtl());
     return users.recordSuccessfulLogin(user.tenantId(), user.userId())
-        .thenCompose(reset -> users.openSession(user.tenantId(), user.userId(), false, expiresAt))
+        .thenCompose(reset -> sessions.openSession(user.tenantId(), user.userId(), false, expiresAt))
         .thenApply(session -> {
           AccessTokens.Issued issued = issue(user, session);
           return new MfaEnrolmentRequired(issued.token(), issued.claims(), user);
@@ -283,7 +294,7 @@ public final class AuthService {
       if (step.isEmpty()) return completed(INVALID_CODE);
       return users.confirmMfa(user.tenantId(), user.userId(), pending, step.getAsLong()).thenCompose(confirmed -> {
         if (!confirmed) return completed(INVALID_CODE);
-        return users.revokeSession(claims.sessionId())
+        return sessions.revokeSession(claims.sessionId())
             .thenCompose(revoked -> users.find(user.tenantId(), user.userId()))
             .thenCompose(enrolled -> widen(fullSession(enrolled.orElse(user))));
       });
@@ -304,10 +315,10 @@ public final class AuthService {
     Instant touched = recentlyTouched.get(claims.sessionId());
     CompletionStage<Optional<Session>> live;
     if (touched != null && now.isBefore(touched.plus(settings.sessionTouchInterval()))) {
-      live = users.findSession(claims.sessionId())
+      live = sessions.findSession(claims.sessionId())
           .thenApply(session -> session.filter(open -> open.liveAt(now, settings.idleTimeout())));
     } else {
-      live = users.touchSession(claims.sessionId(), now, settings.idleTimeout()).thenApply(session -> {
+      live = sessions.touchSession(claims.sessionId(), now, settings.idleTimeout()).thenApply(session -> {
         session.ifPresent(open -> recentlyTouched.put(open.sessionId(), now));
         return session;
       });
@@ -324,7 +335,7 @@ public final class AuthService {
 
   /** Ends the session the claims name; true when it was open. */
   public CompletionStage<Boolean> logout(Claims claims) {
-    return users.revokeSession(claims.sessionId());
+    return sessions.revokeSession(claims.sessionId());
   }
 
   // ---- passwords ----

@@ -21,6 +21,7 @@ import io.flexoraa.persistence.Database;
 import io.flexoraa.persistence.DatabaseSettings;
 import io.flexoraa.persistence.Jdbc;
 import io.flexoraa.persistence.crypto.MasterKey;
+import io.flexoraa.persistence.users.UserSessions;
 import io.flexoraa.persistence.users.UserStore;
 import io.flexoraa.persistence.users.UserStore.NewUser;
 import io.flexoraa.persistence.users.UserStore.User;
@@ -66,6 +67,7 @@ class AuthServiceTest {
   private static final AtomicInteger hashingTasks = new AtomicInteger();
   private static MovableClock clock;
   private static UserStore store;
+  private static UserSessions sessions;
   private static AuthService auth;
   private static String passwordHash;
 
@@ -76,13 +78,16 @@ class AuthServiceTest {
     blocking = Executors.newFixedThreadPool(8);
     hashingPool = Executors.newFixedThreadPool(2);
     clock = new MovableClock(Instant.parse("2025-03-01T10:00:00Z"));
-    store = new UserStore(new Jdbc(database.dataSource(), blocking), clock);
+    Jdbc jdbc = new Jdbc(database.dataSource(), blocking);
+    store = new UserStore(jdbc, clock);
+    sessions = new UserSessions(jdbc, clock);
     Config config = ConfigFactory.parseMap(Map.of("flexoraa.auth.jwt-secret", JWT_SECRET))
         .withFallback(ConfigFactory.load());
     auth = AuthService.fromConfig(
         config,
         dataDirectory,
         store,
+        sessions,
         MasterKey.fromFile(dataDirectory).aead(),
         task -> {
           hashingTasks.incrementAndGet();
@@ -351,11 +356,11 @@ class AuthServiceTest {
     assertThat(await(auth.authenticate(success.token()))).isPresent();
     clock.advance(Duration.ofSeconds(20));
     assertThat(await(auth.authenticate(success.token()))).isPresent();
-    assertThat(await(store.findSession(sessionId)).orElseThrow().lastSeenAt()).as("not written yet")
+    assertThat(await(sessions.findSession(sessionId)).orElseThrow().lastSeenAt()).as("not written yet")
         .isEqualTo(signedIn);
     clock.advance(Duration.ofSeconds(20));
     assertThat(await(auth.authenticate(success.token()))).isPresent();
-    assertThat(await(store.findSession(sessionId)).orElseThrow().lastSeenAt()).isEqualTo(clock.instant());
+    assertThat(await(sessions.findSession(sessionId)).orElseThrow().lastSeenAt()).isEqualTo(clock.instant());
 
     for (int use = 0; use < 6; use++) {
       clock.advance(Duration.ofMinutes(25));

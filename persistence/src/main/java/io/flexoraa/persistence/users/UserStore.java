@@ -4,44 +4,38 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.flexoraa.engine.access.LoginThrottle;
 import io.flexoraa.engine.access.Role;
 import io.flexoraa.persistence.Jdbc;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The people who sign in to a tenant and their sign-in sessions, in PostgreSQL. Every decision (whether a password
- * is right, how long a lock lasts, whether a session is still good) is made by the caller; this class keeps the rows
+ * The people who sign in to a tenant, in PostgreSQL; their sign-in sessions are kept by {@link UserSessions}. Every
+ * decision (whether a password is right, how long a lock lasts) is made by the caller; this class keeps the rows
  * and makes each change atomic, so two nodes handling the same user at once cannot lose a failed attempt or accept
  * one TOTP code twice. Emails are lower-cased by PostgreSQL itself, the same {@code lower()} the table's CHECK uses.
  *
  * <p>Creating users, changing their role and disabling them also come in a variant on the caller's connection, so
  * that an audit entry can be written in the same transaction. Changing a role or disabling a user ends that user's
  * sessions in the same statement: an access token carries the role it was issued with, and must not outlive it.
+ * (Changing a password likewise ends the user's other sessions.) Those statements stay here rather than going
+ * through {@link UserSessions}, so that each change and the sessions it ends are one statement.
  *
- * <p>The timestamps this class keeps for itself (created, updated, revoked, enrolled, last seen at sign-in) come
- * from the injected clock, so that tests can move time.
+ * <p>The timestamps this class keeps for itself (created, updated, enrolled, and revoked for the sessions a change
+ * ends) come from the injected clock, so that tests can move time.
  */
 public final class UserStore {
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static final int SESSION_ID_BYTES = 32;
-
   private static final String USER_COLUMNS =
       "tenant_id, user_id, email, name, role, password_hash, mfa_secret_enc, mfa_pending_secret_enc,"
           + " mfa_enrolled_at, mfa_last_step, failed_attempts, locked_until, status, created_at, updated_at";
-  private static final String SESSION_COLUMNS =
-      "session_id, tenant_id, user_id, created_at, last_seen_at, expires_at, second_factor, revoked_at";
 
   private final Jdbc jdbc;
   private final Clock clock;
@@ -146,31 +140,6 @@ public final class UserStore {
 
   /** The consecutive failures counted so far and the lock they earned (null: none). */
   public record FailedLogin(int failedAttempts, Instant lockedUntil) {}
-
-  /** One sign-in. {@code secondFactor} false: the session may only enrol and verify a TOTP factor. */
-  public record Session(
-      String sessionId,
-      String tenantId,
-      String userId,
-      Instant createdAt,
-      Instant lastSeenAt,
-      Instant expiresAt,
-      boolean secondFactor,
-      Instant revokedAt) {
-
-    /** Not revoked, not past its expiry, and used within {@code idleTimeout}. */
-    public boolean liveAt(Instant now, Duration idleTimeout) {
-      return revokedAt == null && now.isBefore(expiresAt) && now.isBefore(lastSeenAt.plus(idleTimeout));
-    }
-
-    @Override
-    public String toString() {
-      // the id is what a token names; a log line does not need all of it
-      return "Session[" + sessionId.substring(0, Math.min(6, sessionId.length())) + "…, tenantId=" + tenantId
-          + ", userId=" + userId + ", expiresAt=" + expiresAt + ", secondFactor=" + secondFactor
-          + ", revokedAt=" + revokedAt + "]";
-    }
-  }
 
   // ---- users ----
 
@@ -428,83 +397,6 @@ public final class UserStore {
     });
   }
 
-  // ---- sessions ----
-
-  /** A new session with a random id, last seen now. */
-  public CompletionStage<Session> openSession(
-      String tenantId, String userId, boolean secondFactor, Instant expiresAt) {
-    return jdbc.async(connection -> {
-      Instant now = clock.instant();
-      try (PreparedStatement insert = connection.prepareStatement(
-          "INSERT INTO user_sessions (session_id, tenant_id, user_id, created_at, last_seen_at, expires_at,"
-              + " second_factor) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING " + SESSION_COLUMNS)) {
-        insert.setString(1, newSessionId());
-        insert.setString(2, tenantId);
-        insert.setString(3, userId);
-        insert.setTimestamp(4, Timestamp.from(now));
-        insert.setTimestamp(5, Timestamp.from(now));
-        insert.setTimestamp(6, Timestamp.from(expiresAt));
-        insert.setBoolean(7, secondFactor);
-        return readSession(insert).orElseThrow();
-      }
-    });
-  }
-
-  public CompletionStage<Optional<Session>> findSession(String sessionId) {
-    return jdbc.async(connection -> {
-      try (PreparedStatement select = connection.prepareStatement(
-          "SELECT " + SESSION_COLUMNS + " FROM user_sessions WHERE session_id = ?")) {
-        select.setString(1, sessionId);
-        return readSession(select);
-      }
-    });
-  }
-
-  /**
-   * Moves last_seen_at to {@code seenAt}, only for a session that is still live then (not revoked, not expired,
-   * last seen less than {@code idleTimeout} before): touching must never revive a session that has already timed
-   * out. Returns the touched session, or empty when it is gone or no longer live.
-   */
-  public CompletionStage<Optional<Session>> touchSession(String sessionId, Instant seenAt, Duration idleTimeout) {
-    return jdbc.async(connection -> {
-      try (PreparedStatement update = connection.prepareStatement(
-          "UPDATE user_sessions SET last_seen_at = GREATEST(last_seen_at, ?)"
-              + " WHERE session_id = ? AND revoked_at IS NULL AND expires_at > ? AND last_seen_at > ?"
-              + " RETURNING " + SESSION_COLUMNS)) {
-        update.setTimestamp(1, Timestamp.from(seenAt));
-        update.setString(2, sessionId);
-        update.setTimestamp(3, Timestamp.from(seenAt));
-        update.setTimestamp(4, Timestamp.from(seenAt.minus(idleTimeout)));
-        return readSession(update);
-      }
-    });
-  }
-
-  /** True when this call revoked it; false when it was unknown or already revoked. */
-  public CompletionStage<Boolean> revokeSession(String sessionId) {
-    return jdbc.async(connection -> {
-      try (PreparedStatement update = connection.prepareStatement(
-          "UPDATE user_sessions SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL")) {
-        update.setTimestamp(1, Timestamp.from(clock.instant()));
-        update.setString(2, sessionId);
-        return update.executeUpdate() == 1;
-      }
-    });
-  }
-
-  /** Ends every open session of the user; returns how many were open. */
-  public CompletionStage<Integer> revokeSessionsOf(String tenantId, String userId) {
-    return jdbc.async(connection -> {
-      try (PreparedStatement update = connection.prepareStatement(
-          "UPDATE user_sessions SET revoked_at = ? WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL")) {
-        update.setTimestamp(1, Timestamp.from(clock.instant()));
-        update.setString(2, tenantId);
-        update.setString(3, userId);
-        return update.executeUpdate();
-      }
-    });
-  }
-
   // ---- helpers ----
 
   @FunctionalInterface
@@ -525,13 +417,6 @@ public final class UserStore {
     } finally {
       connection.setAutoCommit(autoCommit);
     }
-  }
-
-  /** 256 random bits: the id is checked on every request, so it must not be guessable even though tokens are signed. */
-  private static String newSessionId() {
-    byte[] value = new byte[SESSION_ID_BYTES];
-    RANDOM.nextBytes(value);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(value);
   }
 
   private static Optional<User> readUser(PreparedStatement statement) throws SQLException {
@@ -566,21 +451,6 @@ public final class UserStore {
         Status.fromDatabase(rows.getString("status")),
         instant(rows, "created_at"),
         instant(rows, "updated_at"));
-  }
-
-  private static Optional<Session> readSession(PreparedStatement statement) throws SQLException {
-    try (ResultSet rows = statement.executeQuery()) {
-      if (!rows.next()) return Optional.empty();
-      return Optional.of(new Session(
-          rows.getString("session_id"),
-          rows.getString("tenant_id"),
-          rows.getString("user_id"),
-          instant(rows, "created_at"),
-          instant(rows, "last_seen_at"),
-          instant(rows, "expires_at"),
-          rows.getBoolean("second_factor"),
-          instant(rows, "revoked_at")));
-    }
   }
 
   private static Role role(String displayName) {

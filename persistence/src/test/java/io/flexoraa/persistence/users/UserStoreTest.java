@@ -9,11 +9,11 @@ import io.flexoraa.engine.access.LoginThrottle;
 import io.flexoraa.engine.access.Role;
 import io.flexoraa.persistence.Jdbc;
 import io.flexoraa.persistence.TestDatabase;
+import io.flexoraa.persistence.users.UserSessions.Session;
 import io.flexoraa.persistence.users.UserStore.Created;
 import io.flexoraa.persistence.users.UserStore.EmailTaken;
 import io.flexoraa.persistence.users.UserStore.FailedLogin;
 import io.flexoraa.persistence.users.UserStore.NewUser;
-import io.flexoraa.persistence.users.UserStore.Session;
 import io.flexoraa.persistence.users.UserStore.User;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -44,6 +44,7 @@ class UserStoreTest {
   private static ExecutorService blocking;
   private static MovableClock clock;
   private static UserStore store;
+  private static UserSessions sessions;
   private static LoginThrottle throttle;
 
   @BeforeAll
@@ -51,7 +52,9 @@ class UserStoreTest {
     db = TestDatabase.open();
     blocking = Executors.newFixedThreadPool(8);
     clock = new MovableClock(START);
-    store = new UserStore(new Jdbc(db.dataSource(), blocking), clock);
+    Jdbc jdbc = new Jdbc(db.dataSource(), blocking);
+    store = new UserStore(jdbc, clock);
+    sessions = new UserSessions(jdbc, clock);
     throttle = new LoginThrottle(new LoginThrottle.Settings(5, Duration.ofMinutes(1), Duration.ofHours(1)), clock);
   }
 
@@ -165,14 +168,14 @@ class UserStoreTest {
   @Test
   void changingTheRoleReportsThePreviousOneAndEndsTheUsersSessions() {
     User user = create(tenant(), uniqueEmail("role"), Role.ADMIN);
-    Session open = await(store.openSession(user.tenantId(), user.userId(), true, clock.instant().plusSeconds(3600)));
+    Session open = await(sessions.openSession(user.tenantId(), user.userId(), true, clock.instant().plusSeconds(3600)));
 
     UserStore.RoleChange change = await(store.changeRole(user.tenantId(), user.userId(), Role.AUDITOR)).orElseThrow();
 
     assertThat(change.previousRole()).isEqualTo(Role.ADMIN);
     assertThat(change.user().role()).isEqualTo(Role.AUDITOR);
     assertThat(await(store.find(user.tenantId(), user.userId())).orElseThrow().role()).isEqualTo(Role.AUDITOR);
-    assertThat(await(store.findSession(open.sessionId())).orElseThrow().revokedAt()).isEqualTo(clock.instant());
+    assertThat(await(sessions.findSession(open.sessionId())).orElseThrow().revokedAt()).isEqualTo(clock.instant());
     assertThat(await(store.changeRole(user.tenantId(), "nobody", Role.SDR))).isEmpty();
     assertThat(await(store.changeRole("other-tenant", user.userId(), Role.SDR))).isEmpty();
   }
@@ -180,11 +183,11 @@ class UserStoreTest {
   @Test
   void settingTheSameRoleAgainLeavesSessionsOpen() {
     User user = create(tenant(), uniqueEmail("same-role"), Role.SDR);
-    Session open = await(store.openSession(user.tenantId(), user.userId(), true, clock.instant().plusSeconds(3600)));
+    Session open = await(sessions.openSession(user.tenantId(), user.userId(), true, clock.instant().plusSeconds(3600)));
 
     assertThat(await(store.changeRole(user.tenantId(), user.userId(), Role.SDR)).orElseThrow().previousRole())
         .isEqualTo(Role.SDR);
-    assertThat(await(store.findSession(open.sessionId())).orElseThrow().revokedAt()).isNull();
+    assertThat(await(sessions.findSession(open.sessionId())).orElseThrow().revokedAt()).isNull();
   }
 
   @Test
@@ -202,8 +205,8 @@ class UserStoreTest {
   void disablingAUserEndsAllTheirSessions() throws SQLException {
     User user = create(tenant(), uniqueEmail("disable"), Role.SDR);
     Instant expiry = clock.instant().plusSeconds(3600);
-    Session first = await(store.openSession(user.tenantId(), user.userId(), true, expiry));
-    Session second = await(store.openSession(user.tenantId(), user.userId(), false, expiry));
+    Session first = await(sessions.openSession(user.tenantId(), user.userId(), true, expiry));
+    Session second = await(sessions.openSession(user.tenantId(), user.userId(), false, expiry));
 
     Optional<User> disabled;
     try (Connection connection = db.dataSource().getConnection()) {
@@ -212,8 +215,8 @@ class UserStoreTest {
 
     assertThat(disabled.orElseThrow().status()).isEqualTo(UserStore.Status.DISABLED);
     assertThat(disabled.orElseThrow().active()).isFalse();
-    assertThat(await(store.findSession(first.sessionId())).orElseThrow().revokedAt()).isNotNull();
-    assertThat(await(store.findSession(second.sessionId())).orElseThrow().revokedAt()).isNotNull();
+    assertThat(await(sessions.findSession(first.sessionId())).orElseThrow().revokedAt()).isNotNull();
+    assertThat(await(sessions.findSession(second.sessionId())).orElseThrow().revokedAt()).isNotNull();
     assertThat(await(store.disable(user.tenantId(), "nobody"))).isEmpty();
     assertThat(await(store.setPendingMfaSecret(user.tenantId(), user.userId(), "x"))).isFalse();
   }
@@ -289,44 +292,45 @@ class UserStoreTest {
   void aSessionIsOpenedFoundTouchedAndRevoked() {
     User user = create(tenant(), uniqueEmail("session"), Role.SDR);
     Instant opened = clock.instant();
-    Session session = await(store.openSession(user.tenantId(), user.userId(), false, opened.plusSeconds(86_400)));
+    Session session = await(sessions.openSession(user.tenantId(), user.userId(), false, opened.plusSeconds(86_400)));
 
     assertThat(session.sessionId()).hasSizeGreaterThanOrEqualTo(43);
     assertThat(session.secondFactor()).isFalse();
     assertThat(session.lastSeenAt()).isEqualTo(opened);
     assertThat(session.toString()).doesNotContain(session.sessionId());
-    assertThat(await(store.findSession(session.sessionId()))).contains(session);
+    assertThat(await(sessions.findSession(session.sessionId()))).contains(session);
 
     Instant later = opened.plus(Duration.ofMinutes(10));
-    Session touched = await(store.touchSession(session.sessionId(), later, Duration.ofMinutes(30))).orElseThrow();
+    Session touched = await(sessions.touchSession(session.sessionId(), later, Duration.ofMinutes(30))).orElseThrow();
     assertThat(touched.lastSeenAt()).isEqualTo(later);
     assertThat(touched.liveAt(later, Duration.ofMinutes(30))).isTrue();
-    assertThat(await(store.touchSession(session.sessionId(), opened, Duration.ofMinutes(30))).orElseThrow()
+    assertThat(await(sessions.touchSession(session.sessionId(), opened, Duration.ofMinutes(30))).orElseThrow()
         .lastSeenAt()).as("never moves back").isEqualTo(later);
 
-    assertThat(await(store.revokeSession(session.sessionId()))).isTrue();
-    assertThat(await(store.revokeSession(session.sessionId()))).isFalse();
-    Session revoked = await(store.findSession(session.sessionId())).orElseThrow();
+    assertThat(await(sessions.revokeSession(session.sessionId()))).isTrue();
+    assertThat(await(sessions.revokeSession(session.sessionId()))).isFalse();
+    Session revoked = await(sessions.findSession(session.sessionId())).orElseThrow();
     assertThat(revoked.revokedAt()).isEqualTo(clock.instant());
     assertThat(revoked.liveAt(later, Duration.ofMinutes(30))).isFalse();
-    assertThat(await(store.touchSession(session.sessionId(), later, Duration.ofMinutes(30)))).isEmpty();
-    assertThat(await(store.findSession("no-such-session"))).isEmpty();
+    assertThat(await(sessions.touchSession(session.sessionId(), later, Duration.ofMinutes(30)))).isEmpty();
+    assertThat(await(sessions.findSession("no-such-session"))).isEmpty();
   }
 
   @Test
   void touchingNeverRevivesAnIdleOrExpiredSession() {
     User user = create(tenant(), uniqueEmail("idle"), Role.SDR);
     Instant opened = clock.instant();
-    Session session = await(store.openSession(user.tenantId(), user.userId(), true, opened.plus(Duration.ofHours(1))));
+    Session session =
+        await(sessions.openSession(user.tenantId(), user.userId(), true, opened.plus(Duration.ofHours(1))));
     Duration idle = Duration.ofMinutes(30);
 
-    assertThat(await(store.touchSession(session.sessionId(), opened.plus(idle), idle))).isEmpty();
+    assertThat(await(sessions.touchSession(session.sessionId(), opened.plus(idle), idle))).isEmpty();
     assertThat(session.liveAt(opened.plus(idle), idle)).isFalse();
     assertThat(session.liveAt(opened.plus(idle).minusSeconds(1), idle)).isTrue();
 
-    await(store.touchSession(session.sessionId(), opened.plus(Duration.ofMinutes(29)), idle)).orElseThrow();
-    await(store.touchSession(session.sessionId(), opened.plus(Duration.ofMinutes(58)), idle)).orElseThrow();
-    assertThat(await(store.touchSession(session.sessionId(), opened.plus(Duration.ofHours(1)), idle)))
+    await(sessions.touchSession(session.sessionId(), opened.plus(Duration.ofMinutes(29)), idle)).orElseThrow();
+    await(sessions.touchSession(session.sessionId(), opened.plus(Duration.ofMinutes(58)), idle)).orElseThrow();
+    assertThat(await(sessions.touchSession(session.sessionId(), opened.plus(Duration.ofHours(1)), idle)))
         .as("expired").isEmpty();
   }
 
@@ -336,18 +340,18 @@ class UserStoreTest {
     User alice = create(tenant, uniqueEmail("alice"), Role.SDR);
     User bob = create(tenant, uniqueEmail("bob"), Role.SDR);
     Instant expiry = clock.instant().plusSeconds(3600);
-    await(store.openSession(tenant, alice.userId(), true, expiry));
-    await(store.openSession(tenant, alice.userId(), true, expiry));
-    Session bobs = await(store.openSession(tenant, bob.userId(), true, expiry));
+    await(sessions.openSession(tenant, alice.userId(), true, expiry));
+    await(sessions.openSession(tenant, alice.userId(), true, expiry));
+    Session bobs = await(sessions.openSession(tenant, bob.userId(), true, expiry));
 
-    assertThat(await(store.revokeSessionsOf(tenant, alice.userId()))).isEqualTo(2);
-    assertThat(await(store.revokeSessionsOf(tenant, alice.userId()))).isZero();
-    assertThat(await(store.findSession(bobs.sessionId())).orElseThrow().revokedAt()).isNull();
+    assertThat(await(sessions.revokeSessionsOf(tenant, alice.userId()))).isEqualTo(2);
+    assertThat(await(sessions.revokeSessionsOf(tenant, alice.userId()))).isZero();
+    assertThat(await(sessions.findSession(bobs.sessionId())).orElseThrow().revokedAt()).isNull();
   }
 
   @Test
   void aSessionNeedsAnExistingUser() {
-    assertThatThrownBy(() -> await(store.openSession(tenant(), "nobody", true, clock.instant().plusSeconds(60))))
+    assertThatThrownBy(() -> await(sessions.openSession(tenant(), "nobody", true, clock.instant().plusSeconds(60))))
         .hasCauseInstanceOf(Jdbc.DatabaseException.class);
   }
 
@@ -356,7 +360,7 @@ class UserStoreTest {
     String tenant = tenant();
     User mine = create(tenant, uniqueEmail("mine"), Role.SDR);
     create(tenant(), uniqueEmail("theirs"), Role.SDR);
-    await(store.openSession(tenant, mine.userId(), true, clock.instant().plusSeconds(60)));
+    await(sessions.openSession(tenant, mine.userId(), true, clock.instant().plusSeconds(60)));
 
     try (Connection connection = db.dataSource().getConnection()) {
       connection.setAutoCommit(false);
