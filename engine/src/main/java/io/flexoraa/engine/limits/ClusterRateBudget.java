@@ -2,7 +2,6 @@ package io.flexoraa.engine.limits;
 
 import io.flexoraa.engine.CborSerializable;
 import io.flexoraa.engine.limits.TokenBucket.Rate;
-import io.flexoraa.engine.limits.TokenBucket.Take;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -22,14 +21,18 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * <p>Leases expire ({@code validFor}), and a node counts a lease's life from the moment it asked, so a lease never
  * outlives what this budget granted. That is what makes a restart safe: a budget that starts (first start, or the
  * singleton moving off a node that left or crashed) cannot know the leases its predecessor gave out, so it grants
- * nothing for one lease duration — by then every earlier lease has expired — and then fills from empty.
+ * nothing for one lease duration — by then every earlier lease has expired — and then fills from empty. Who gets the
+ * permits when there are too few for everyone is the {@link LeaseBook}'s rule.
  */
 public final class ClusterRateBudget {
 
   public sealed interface Command extends CborSerializable {}
 
-  /** Lease up to {@code permits}; fewer may come back when the budget is running low. */
-  public record RequestLease(int permits, ActorRef<LeaseReply> replyTo) implements Command {}
+  /**
+   * Lease up to {@code permits} for {@code node} (its cluster address; what fairness between nodes is kept by);
+   * fewer may come back when the budget is running low.
+   */
+  public record RequestLease(String node, int permits, ActorRef<LeaseReply> replyTo) implements Command {}
 
   public sealed interface LeaseReply extends CborSerializable {}
 
@@ -50,23 +53,14 @@ public final class ClusterRateBudget {
   }
 
   public static Behavior<Command> create(Rate rate, int minimumLease, Duration leaseDuration, Clock clock) {
-    return Behaviors.setup(context ->
-        leasing(TokenBucket.emptyUntil(rate, clock.instant().plus(leaseDuration)), minimumLease, leaseDuration, clock));
-  }
-
-  private static Behavior<Command> leasing(TokenBucket bucket, int minimumLease, Duration leaseDuration, Clock clock) {
-    return Behaviors.receive(Command.class)
-        .onMessage(RequestLease.class, request -> {
-          if (request.permits() < 1) {
-            request.replyTo().tell(new Leased(0, leaseDuration));
+    return Behaviors.setup(context -> {
+      LeaseBook book = new LeaseBook(rate, minimumLease, leaseDuration, clock.instant());
+      return Behaviors.receive(Command.class)
+          .onMessage(RequestLease.class, request -> {
+            request.replyTo().tell(book.lease(request.node(), request.permits(), clock.instant()));
             return Behaviors.same();
-          }
-          Take take = bucket.takeUpTo(request.permits(), minimumLease, clock.instant());
-          request.replyTo().tell(take.isGranted()
-              ? new Leased(take.granted(), leaseDuration)
-              : new NoLease(take.retryAfter()));
-          return leasing(take.bucket(), minimumLease, leaseDuration, clock);
-        })
-        .build();
+          })
+          .build();
+    });
   }
 }

@@ -56,6 +56,7 @@ public final class GlobalPermits extends AbstractBehavior<GlobalPermits.Command>
   }
 
   private final ActorRef<ClusterRateBudget.Command> budget;
+  private final String node;
   private final LimitSettings settings;
   private final Clock clock;
   private final ArrayDeque<Lease> leases = new ArrayDeque<>();
@@ -67,15 +68,17 @@ public final class GlobalPermits extends AbstractBehavior<GlobalPermits.Command>
   private int demandThisPeriod;
   private int demandLastPeriod;
 
+  /** {@code node} names this node to the budget (its cluster address). */
   public static Behavior<Command> create(
-      ActorRef<ClusterRateBudget.Command> budget, LimitSettings settings, Clock clock) {
-    return Behaviors.setup(context -> new GlobalPermits(context, budget, settings, clock));
+      ActorRef<ClusterRateBudget.Command> budget, String node, LimitSettings settings, Clock clock) {
+    return Behaviors.setup(context -> new GlobalPermits(context, budget, node, settings, clock));
   }
 
-  private GlobalPermits(
-      ActorContext<Command> context, ActorRef<ClusterRateBudget.Command> budget, LimitSettings settings, Clock clock) {
+  private GlobalPermits(ActorContext<Command> context, ActorRef<ClusterRateBudget.Command> budget, String node,
+      LimitSettings settings, Clock clock) {
     super(context);
     this.budget = budget;
+    this.node = node;
     this.settings = settings;
     this.clock = clock;
     this.demandPeriodStart = clock.instant();
@@ -186,7 +189,7 @@ public final class GlobalPermits extends AbstractBehavior<GlobalPermits.Command>
     requesting = true;
     int permits = Math.max(waitingPermits, leaseSizeWanted());
     getContext().ask(LeaseReply.class, budget, settings.leaseRequestTimeout(),
-        replyTo -> new RequestLease(permits, replyTo),
+        replyTo -> new RequestLease(node, permits, replyTo),
         (reply, failure) -> reply != null ? new LeaseAnswered(reply, now) : new LeaseUnanswered(now));
   }
 

@@ -7,6 +7,7 @@ import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * The limits of PRODUCT §7 on one node: starts the tenant limiters (sharded), the cluster budget (a singleton) and
@@ -30,7 +31,8 @@ public final class RateLimits {
     TenantRateLimiter.init(system, settings, clock);
     ActorRef<ClusterRateBudget.Command> budget = ClusterRateBudget.init(system, settings, clock);
     ActorRef<GlobalPermits.Command> globalPermits =
-        system.systemActorOf(GlobalPermits.create(budget, settings, clock), "global-permits", Props.empty());
+        system.systemActorOf(GlobalPermits.create(budget, Cluster.get(system).selfMember().address().toString(),
+            settings, clock), "global-permits", Props.empty());
     MessageAdmission admission = new LimiterAdmission(system, globalPermits, settings, metrics);
     AiWorkQueue queue = AiWorkQueue.start(system, admission, aiWork, settings, metrics);
     return new RateLimits(settings, admission, queue);

@@ -40,15 +40,15 @@ class ClusterRateBudgetTest {
         testKit.spawn(ClusterRateBudget.create(HUNDRED_PER_SECOND, 5, LEASE_DURATION, clock));
     TestProbe<LeaseReply> node = testKit.createTestProbe();
 
-    budget.tell(new RequestLease(50, node.ref()));
+    budget.tell(new RequestLease("node-1", 50, node.ref()));
     NoLease early = node.expectMessageClass(NoLease.class);
     assertThat(early.retryAfter()).as("the rest of the grace, then 5 permits at 100/s")
         .isBetween(Duration.ofMillis(550), Duration.ofMillis(551));
 
     clock.advance(LEASE_DURATION.plusMillis(300));
-    budget.tell(new RequestLease(50, node.ref()));
+    budget.tell(new RequestLease("node-1", 50, node.ref()));
     node.expectMessage(new Leased(30, LEASE_DURATION));
-    budget.tell(new RequestLease(50, node.ref()));
+    budget.tell(new RequestLease("node-1", 50, node.ref()));
     node.expectMessageClass(NoLease.class);
   }
 
@@ -62,7 +62,7 @@ class ClusterRateBudgetTest {
     // greedy nodes between them ask every 5 ms for 10 s, always for a full lease
     long leased = 0;
     for (int step = 0; step < 2000; step++) {
-      budget.tell(new RequestLease(50, node.ref()));
+      budget.tell(new RequestLease("node-1", 50, node.ref()));
       if (node.receiveMessage() instanceof Leased lease) leased += lease.permits();
       clock.advance(Duration.ofMillis(5));
     }

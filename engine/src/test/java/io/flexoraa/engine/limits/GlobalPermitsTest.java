@@ -52,7 +52,7 @@ class GlobalPermitsTest {
     clock = new ManualClock(Instant.parse("2026-03-14T09:00:00Z"));
     budget = testKit.createTestProbe();
     caller = testKit.createTestProbe();
-    permits = testKit.spawn(GlobalPermits.create(budget.ref(), SETTINGS, clock));
+    permits = testKit.spawn(GlobalPermits.create(budget.ref(), "node-1", SETTINGS, clock));
   }
 
   @Test
