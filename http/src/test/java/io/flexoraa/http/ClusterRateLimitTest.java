@@ -90,7 +90,8 @@ class ClusterRateLimitTest {
     awaitAllUp(Duration.ofSeconds(20));
 
     for (ActorSystem<Void> node : nodes) {
-      RateLimits nodeLimits = RateLimits.start(node, config, new EdgeMetrics(), new AiWork.Counting(), Clock.systemUTC());
+      RateLimits nodeLimits =
+          RateLimits.start(node, config, new EdgeMetrics(), new AiWork.Counting(), Clock.systemUTC());
       limits.add(nodeLimits);
       bindings.add(Http.get(node).newServerAt("127.0.0.1", 0)
           .bind(EdgeErrors.seal(messagesRoute(new AdmissionDirective(nodeLimits.admission()))))

@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -93,8 +94,8 @@ public final class AiWorkQueue {
   }
 
   /** The actor behind this queue, for queries such as {@link GetDepth}; empty when disabled. */
-  public java.util.Optional<ActorRef<Command>> ref() {
-    return java.util.Optional.ofNullable(queue);
+  public Optional<ActorRef<Command>> ref() {
+    return Optional.ofNullable(queue);
   }
 
   /** One tenant's leads on this node: those ready to be asked about, asks in flight, and whether it is blocked. */

@@ -21,8 +21,8 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * <p>Leases expire ({@code validFor}), and a node counts a lease's life from the moment it asked, so a lease never
  * outlives what this budget granted. That is what makes a restart safe: a budget that starts (first start, or the
  * singleton moving off a node that left or crashed) cannot know the leases its predecessor gave out, so it grants
- * nothing for one lease duration — by then every earlier lease has expired — and then fills from empty. Who gets the
- * permits when there are too few for everyone is the {@link LeaseBook}'s rule.
+ * nothing for one lease duration — by then every earlier lease has expired — and then fills from empty. Who gets
+ * the permits when there are too few for everyone is the {@link LeaseBook}'s rule.
  */
 public final class ClusterRateBudget {
 

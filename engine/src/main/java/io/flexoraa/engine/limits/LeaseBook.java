@@ -88,6 +88,7 @@ final class LeaseBook {
       share.leasedThisWindow = 0;
     }
     windowStart = now;
-    nodes.values().removeIf(share -> Duration.between(share.lastAsked, now).compareTo(leaseDuration.multipliedBy(2)) > 0);
+    Instant forgetBefore = now.minus(leaseDuration.multipliedBy(2));
+    nodes.values().removeIf(share -> share.lastAsked.isBefore(forgetBefore));
   }
 }

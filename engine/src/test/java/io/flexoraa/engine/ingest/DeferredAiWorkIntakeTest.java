@@ -208,7 +208,8 @@ class DeferredAiWorkIntakeTest {
     public CompletionStage<Resolution> resolve(String tenantId, List<IdentityKey> identifiers, String candidate) {
       String key = tenantId + "/" + identifiers.get(0).index();
       String existing = leads.putIfAbsent(key, candidate);
-      return CompletableFuture.completedFuture(new Resolution(existing == null ? candidate : existing, existing == null));
+      boolean created = existing == null;
+      return CompletableFuture.completedFuture(new Resolution(created ? candidate : existing, created));
     }
 
     @Override

@@ -117,7 +117,8 @@ class TenantRateLimiterTest {
     serialization.verifySerialization(new TenantRateLimiter.Refund(3), true);
     serialization.verifySerialization(new Granted(3), true);
     serialization.verifySerialization(new Throttled(Duration.ofMillis(200)), true);
-    serialization.verifySerialization(new ClusterRateBudget.RequestLease("pekko://flexoraa@10.0.0.7:25520", 50, leaseProbe.ref()), true);
+    serialization.verifySerialization(
+        new ClusterRateBudget.RequestLease("pekko://flexoraa@10.0.0.7:25520", 50, leaseProbe.ref()), true);
     serialization.verifySerialization(new ClusterRateBudget.Leased(50, Duration.ofMillis(500)), true);
     serialization.verifySerialization(new ClusterRateBudget.NoLease(Duration.ofMillis(40)), true);
   }
