@@ -6,7 +6,8 @@ import kamon.metric.MeasurementUnit;
 
 /**
  * The engine's own metrics in Kamon (exported at /metrics beside Kamon's HTTP, actor and JVM metrics): webhooks by
- * outcome, acknowledgement latency, persisted events by entity type, and live entities per type on this node.
+ * outcome, acknowledgement latency, persisted events by entity type, live entities per type on this node, rate-limit
+ * decisions by limit, and the AI work waiting for admission.
  */
 public final class EdgeMetrics implements EngineMetrics {
 
@@ -26,6 +27,24 @@ public final class EdgeMetrics implements EngineMetrics {
       Kamon.counter("flexoraa_events_persisted", "Events persisted, by entity type")
           .withTag("entity", entityType).increment(count);
     }
+  }
+
+  @Override
+  public void admission(String scope, boolean admitted, int permits) {
+    if (admitted) {
+      Kamon.counter("flexoraa_admission_admitted", "Message permits a rate limit admitted, by limit (tenant, cluster)")
+          .withTag("scope", scope).increment(permits);
+    } else {
+      Kamon.counter("flexoraa_admission_throttled",
+              "Message permits refused, by limit (tenant, cluster; unavailable = a limiter did not answer)")
+          .withTag("scope", scope).increment(permits);
+    }
+  }
+
+  @Override
+  public void aiWorkDeferred(long waiting) {
+    Kamon.gauge("flexoraa_ai_work_deferred", "Stored messages on this node whose AI work waits for admission")
+        .withoutTags().update(waiting);
   }
 
   public void liveEntities(String entityType, long count) {

@@ -6,6 +6,8 @@ import io.flexoraa.engine.lead.LeadEntity;
 import io.flexoraa.engine.lead.LeadModel;
 import io.flexoraa.engine.lead.LeadModel.Accepted;
 import io.flexoraa.engine.lead.LeadModel.Identifier;
+import io.flexoraa.engine.limits.AiWorkQueue;
+import io.flexoraa.engine.ports.AiWork;
 import io.flexoraa.engine.ports.ChannelDirectory.ChannelRoute;
 import io.flexoraa.engine.ports.EngineMetrics;
 import io.flexoraa.engine.ports.IdentityIndex;
@@ -37,6 +39,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * personal data encrypted under that lead's key before it reaches a command; statuses to the lead that owns the
  * recipient. A status for a recipient no lead owns is kept in the unrouted store. A text that is exactly an opt-out
  * or opt-in keyword is marked as such while it is still plain text, so the lead can record the consent it gives.
+ * Once a lead has stored messages for the first time they go to the {@link AiWorkQueue}, which starts their AI work
+ * when the rate limits admit it; that hand-off is a tell, so admission never delays the acknowledgement.
  */
 public final class LeadIntake {
   private static final String CHANNEL = "whatsapp";
@@ -48,11 +52,20 @@ public final class LeadIntake {
   private final EngineMetrics metrics;
   private final ConsentKeywords consentKeywords;
   private final Duration askTimeout;
+  private final AiWorkQueue aiWork;
   private final PhoneNormalizer phones = new PhoneNormalizer();
 
+  /** Intake without an AI stage: messages are stored and nothing is started for them. */
   public LeadIntake(
       ActorSystem<?> system, IdentityIndex identityIndex, PiiCipher cipher, UnroutedStore unrouted,
       EngineMetrics metrics, ConsentKeywords consentKeywords, Duration askTimeout) {
+    this(system, identityIndex, cipher, unrouted, metrics, consentKeywords, askTimeout, AiWorkQueue.disabled());
+  }
+
+  public LeadIntake(
+      ActorSystem<?> system, IdentityIndex identityIndex, PiiCipher cipher, UnroutedStore unrouted,
+      EngineMetrics metrics, ConsentKeywords consentKeywords, Duration askTimeout, AiWorkQueue aiWork) {
+    this.aiWork = aiWork;
     this.sharding = ClusterSharding.get(system);
     this.identityIndex = identityIndex;
     this.cipher = cipher;
@@ -66,7 +79,7 @@ public final class LeadIntake {
     return cipher.blindIndex(route.tenantId()).thenCompose(blindIndex -> {
       List<CompletionStage<IngestReport>> work = new ArrayList<>();
       bySender(change.messages()).forEach((sender, messages) ->
-          work.add(deliverMessages(route, blindIndex, messages)));
+          work.add(deliverMessages(route, blindIndex, messages, receivedAt)));
       byRecipient(change.statuses()).forEach((recipient, statuses) ->
           work.add(deliverStatuses(route, blindIndex, statuses, receivedAt)));
       return WhatsAppIngest.allOf(work);
@@ -74,7 +87,7 @@ public final class LeadIntake {
   }
 
   private CompletionStage<IngestReport> deliverMessages(
-      ChannelRoute route, BlindIndex blindIndex, List<InboundMessage> messages) {
+      ChannelRoute route, BlindIndex blindIndex, List<InboundMessage> messages, Instant receivedAt) {
     InboundMessage first = messages.get(0);
     List<PlainIdentifier> sender = identifiersOf(first.fromWaId(), first.fromUserId(), route.defaultRegion());
     List<IdentityKey> keys = sender.stream().map(identifier -> identifier.key(blindIndex)).toList();
@@ -110,6 +123,10 @@ public final class LeadIntake {
                       askTimeout);
               return persisted.thenCompose(accepted -> {
                 metrics.eventsPersisted("lead", accepted.persistedEvents());
+                // before the identity update below: a webhook retried after that fails finds these as duplicates
+                aiWork.offer(accepted.newMessageIds().stream()
+                    .map(messageId -> new AiWork.Item(tenantId, leadId, messageId, receivedAt))
+                    .toList());
                 IngestReport report = new IngestReport(
                     messages.size() - accepted.duplicates(), accepted.duplicates(), 0, 0, 0,
                     accepted.persistedEvents());

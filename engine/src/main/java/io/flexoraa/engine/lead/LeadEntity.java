@@ -111,8 +111,12 @@ public final class LeadEntity extends EventSourcedBehaviorWithEnforcedReplies<Co
         state.decideReceive(
             command.tenantId(), command.leadId(), command.identifiers(), command.profileNameEnc(),
             command.messages(), clock);
-    int fresh = (int) events.stream().filter(event -> event instanceof LeadModel.MessageReceived).count();
-    Accepted accepted = new Accepted(command.leadId(), events.size(), command.messages().size() - fresh);
+    List<String> newMessageIds = events.stream()
+        .filter(event -> event instanceof LeadModel.MessageReceived)
+        .map(event -> ((LeadModel.MessageReceived) event).message().platformMessageId())
+        .toList();
+    Accepted accepted = new Accepted(
+        command.leadId(), events.size(), command.messages().size() - newMessageIds.size(), newMessageIds);
     if (events.isEmpty()) return Effect().reply(command.replyTo(), StatusReply.success(accepted));
     return Effect().persist(events).thenReply(command.replyTo(), updated -> StatusReply.success(accepted));
   }

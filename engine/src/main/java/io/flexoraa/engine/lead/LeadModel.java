@@ -117,8 +117,20 @@ public final class LeadModel {
 
   // ---- replies ----
 
-  /** What a command changed: events persisted, and how many items were already known (duplicates). */
-  public record Accepted(String leadId, int persistedEvents, int duplicates) implements CborSerializable {}
+  /**
+   * What a command changed: events persisted, how many items were already known (duplicates), and the platform ids
+   * of the messages stored for the first time, in the order they were stored (their AI work is still to do).
+   */
+  public record Accepted(String leadId, int persistedEvents, int duplicates, List<String> newMessageIds)
+      implements CborSerializable {
+    public Accepted {
+      newMessageIds = newMessageIds == null ? List.of() : List.copyOf(newMessageIds);
+    }
+
+    public Accepted(String leadId, int persistedEvents, int duplicates) {
+      this(leadId, persistedEvents, duplicates, List.of());
+    }
+  }
 
   public record LeadSnapshot(
       boolean exists,

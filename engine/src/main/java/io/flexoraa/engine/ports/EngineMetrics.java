@@ -4,5 +4,14 @@ package io.flexoraa.engine.ports;
 public interface EngineMetrics {
   void eventsPersisted(String entityType, int count);
 
+  /**
+   * A limiter's decision on a request for {@code permits}: {@code scope} is {@code tenant} or {@code cluster} (a
+   * request the tenant admitted goes on to the cluster), or {@code unavailable} when a limiter did not answer.
+   */
+  default void admission(String scope, boolean admitted, int permits) {}
+
+  /** Messages on this node whose AI work waits for admission (deferred by a limit, released in order per lead). */
+  default void aiWorkDeferred(long waiting) {}
+
   EngineMetrics NONE = (entityType, count) -> {};
 }

@@ -159,7 +159,7 @@ class LeadEntityPrivacyTest {
 
     assertThat(result.events()).hasSize(3);
     assertThat(result.events().get(2)).isInstanceOf(ConsentRecorded.class);
-    assertThat(result.reply().getValue()).isEqualTo(new Accepted(lead.leadId, 3, 0));
+    assertThat(result.reply().getValue()).isEqualTo(new Accepted(lead.leadId, 3, 0, List.of("wamid.stop")));
     assertThat(retry.hasNoEvents()).isTrue();
     assertThat(lead.get().consents()).singleElement()
         .satisfies(consent -> {

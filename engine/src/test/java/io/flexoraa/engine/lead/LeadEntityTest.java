@@ -139,7 +139,7 @@ class LeadEntityTest {
     var result = lead.receive(List.of(PHONE, WA_ID), message("wamid.1"), message("wamid.2"), message("wamid.1"));
 
     assertThat(result.reply().isSuccess()).isTrue();
-    assertThat(result.reply().getValue()).isEqualTo(new Accepted(lead.leadId, 3, 1));
+    assertThat(result.reply().getValue()).isEqualTo(new Accepted(lead.leadId, 3, 1, List.of("wamid.1", "wamid.2")));
     assertThat(result.events()).containsExactly(
         new LeadCreated(TENANT, lead.leadId, CHANNEL, List.of(PHONE, WA_ID), "enc:Amara", NOW),
         new MessageReceived(TENANT, lead.leadId, message("wamid.1"), NOW),
@@ -169,7 +169,7 @@ class LeadEntityTest {
     assertThat(result.events()).containsExactly(
         new IdentifierAttached(TENANT, lead.leadId, BSUID, NOW),
         new MessageReceived(TENANT, lead.leadId, message("wamid.2"), NOW));
-    assertThat(result.reply().getValue()).isEqualTo(new Accepted(lead.leadId, 2, 0));
+    assertThat(result.reply().getValue()).isEqualTo(new Accepted(lead.leadId, 2, 0, List.of("wamid.2")));
     assertThat(lead.get().identifiers()).containsExactly(PHONE, WA_ID, BSUID);
   }
 

@@ -1,0 +1,242 @@
+package io.flexoraa.engine.limits;
+
+import io.flexoraa.engine.limits.Admission.Deferred;
+import io.flexoraa.engine.limits.Admission.Reason;
+import io.flexoraa.engine.ports.AiWork;
+import io.flexoraa.engine.ports.EngineMetrics;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Where stored inbound messages wait for admission before their AI work starts; one per node. Intake
+ * {@link #offer}s the new messages of a webhook after they are persisted — a tell, so the acknowledgement never
+ * waits for admission — and this queue asks {@link MessageAdmission} for each in turn.
+ *
+ * <p>Order per lead: a lead's messages form one queue and only its head is ever being asked about, so they start in
+ * the order they were stored, however admission answers. A deferral keeps the message at the head. Nothing is
+ * dropped: a deferred message waits here until a later ask admits it.
+ *
+ * <p>Drain: a deferral blocks its tenant (a tenant limit or an unavailable limiter) or every tenant (the cluster
+ * limit) on this node for the advised time, so a tenant with thousands of deferred messages costs one ask per
+ * retry, not thousands; when the block lifts, the tenant's leads are asked about again, oldest deferral first, with
+ * at most {@code aiWorkAsksPerTenant} asks in flight per tenant.
+ *
+ * <p>In memory by design (docs/decisions/0014-rate-limits.md): the messages themselves are in the leads' journals;
+ * making their pending AI work survive a node stopping is the AI stage's job (issue 6).
+ */
+public final class AiWorkQueue {
+
+  public sealed interface Command {}
+
+  /** New messages of one or more leads, in the order they were stored. */
+  public record Offer(List<AiWork.Item> items) implements Command {
+    public Offer {
+      items = List.copyOf(items);
+    }
+  }
+
+  /** How many messages wait on this node, and for how many leads. */
+  public record GetDepth(ActorRef<Depth> replyTo) implements Command {}
+
+  public record Depth(long messages, int leads) {}
+
+  private record Answered(String leadKey, String tenantId, Admission admission) implements Command {}
+
+  private record TenantUnblocked(String tenantId) implements Command {}
+
+  private enum ClusterUnblocked implements Command { INSTANCE }
+
+  private static final AiWorkQueue DISABLED = new AiWorkQueue(null);
+
+  private final ActorRef<Command> queue;
+
+  private AiWorkQueue(ActorRef<Command> queue) {
+    this.queue = queue;
+  }
+
+  /** Starts this node's queue. */
+  public static AiWorkQueue start(
+      ActorSystem<?> system, MessageAdmission admission, AiWork aiWork, LimitSettings settings, EngineMetrics metrics) {
+    return new AiWorkQueue(system.systemActorOf(create(admission, aiWork, settings, metrics), "ai-work-queue",
+        Props.empty()));
+  }
+
+  /** A queue that takes nothing: intake without an AI stage. */
+  public static AiWorkQueue disabled() {
+    return DISABLED;
+  }
+
+  public static Behavior<Command> create(
+      MessageAdmission admission, AiWork aiWork, LimitSettings settings, EngineMetrics metrics) {
+    // an exception thrown by the AI stage must not cost the queue its contents
+    return Behaviors.supervise(Behaviors.<Command>setup(context -> Behaviors.<Command>withTimers(timers ->
+            new Queue(context, timers, admission, aiWork, settings, metrics))))
+        .onFailure(SupervisorStrategy.resume());
+  }
+
+  public void offer(List<AiWork.Item> items) {
+    if (queue != null && !items.isEmpty()) queue.tell(new Offer(items));
+  }
+
+  /** The actor behind this queue, for queries such as {@link GetDepth}; empty when disabled. */
+  public Optional<ActorRef<Command>> ref() {
+    return Optional.ofNullable(queue);
+  }
+
+  /** One tenant's leads on this node: those ready to be asked about, asks in flight, and whether it is blocked. */
+  private static final class TenantLine {
+    final ArrayDeque<String> readyLeads = new ArrayDeque<>();
+    int asking;
+    boolean blocked;
+
+    boolean idle() {
+      return readyLeads.isEmpty() && asking == 0 && !blocked;
+    }
+  }
+
+  private static final class Queue extends AbstractBehavior<Command> {
+    private final TimerScheduler<Command> timers;
+    private final MessageAdmission admission;
+    private final AiWork aiWork;
+    private final LimitSettings settings;
+    private final EngineMetrics metrics;
+    private final Map<String, ArrayDeque<AiWork.Item>> byLead = new HashMap<>();
+    private final Map<String, TenantLine> byTenant = new HashMap<>();
+    private boolean clusterBlocked;
+    private long pending;
+
+    Queue(ActorContext<Command> context, TimerScheduler<Command> timers, MessageAdmission admission, AiWork aiWork,
+        LimitSettings settings, EngineMetrics metrics) {
+      super(context);
+      this.timers = timers;
+      this.admission = admission;
+      this.aiWork = aiWork;
+      this.settings = settings;
+      this.metrics = metrics;
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+      return newReceiveBuilder()
+          .onMessage(Offer.class, this::onOffer)
+          .onMessage(Answered.class, this::onAnswered)
+          .onMessage(TenantUnblocked.class, this::onTenantUnblocked)
+          .onMessageEquals(ClusterUnblocked.INSTANCE, this::onClusterUnblocked)
+          .onMessage(GetDepth.class, query -> {
+            query.replyTo().tell(new Depth(pending, byLead.size()));
+            return this;
+          })
+          .onSignal(PostStop.class, signal -> {
+            if (pending > 0) {
+              getContext().getLog().warn("{} messages' AI work was still waiting for admission when this node "
+                  + "stopped; the messages are stored in their leads' journals", pending);
+            }
+            return this;
+          })
+          .build();
+    }
+
+    private Behavior<Command> onOffer(Offer offer) {
+      for (AiWork.Item item : offer.items()) {
+        String leadKey = item.tenantId() + ":" + item.leadId();
+        ArrayDeque<AiWork.Item> lead = byLead.get(leadKey);
+        if (lead == null) {
+          lead = new ArrayDeque<>();
+          byLead.put(leadKey, lead);
+          // a lead already queued is either ready or being asked about; either way its new message follows
+          byTenant.computeIfAbsent(item.tenantId(), tenant -> new TenantLine()).readyLeads.addLast(leadKey);
+        }
+        lead.addLast(item);
+        pending++;
+      }
+      offer.items().stream().map(AiWork.Item::tenantId).distinct().forEach(this::pump);
+      metrics.aiWorkDeferred(pending);
+      return this;
+    }
+
+    private Behavior<Command> onAnswered(Answered answered) {
+      TenantLine line = byTenant.get(answered.tenantId());
+      line.asking--;
+      ArrayDeque<AiWork.Item> lead = byLead.get(answered.leadKey());
+      if (answered.admission() instanceof Deferred deferred) {
+        line.readyLeads.addFirst(answered.leadKey());
+        block(answered.tenantId(), line, deferred);
+      } else {
+        AiWork.Item item = lead.pollFirst();
+        pending--;
+        start(item);
+        if (lead.isEmpty()) byLead.remove(answered.leadKey());
+        else line.readyLeads.addLast(answered.leadKey());
+      }
+      pump(answered.tenantId());
+      metrics.aiWorkDeferred(pending);
+      return this;
+    }
+
+    private Behavior<Command> onTenantUnblocked(TenantUnblocked unblocked) {
+      TenantLine line = byTenant.get(unblocked.tenantId());
+      if (line != null) {
+        line.blocked = false;
+        pump(unblocked.tenantId());
+      }
+      return this;
+    }
+
+    private Behavior<Command> onClusterUnblocked() {
+      clusterBlocked = false;
+      List.copyOf(byTenant.keySet()).forEach(this::pump);
+      return this;
+    }
+
+    private void block(String tenantId, TenantLine line, Deferred deferred) {
+      Duration retryAfter = deferred.retryAfter();
+      if (deferred.reason() == Reason.CLUSTER_LIMIT) {
+        if (!clusterBlocked) {
+          clusterBlocked = true;
+          timers.startSingleTimer(ClusterUnblocked.INSTANCE, ClusterUnblocked.INSTANCE, retryAfter);
+        }
+      } else if (!line.blocked) {
+        line.blocked = true;
+        timers.startSingleTimer("tenant:" + tenantId, new TenantUnblocked(tenantId), retryAfter);
+      }
+    }
+
+    /** Asks about the heads of the tenant's ready leads, as far as blocks and the per-tenant ask budget allow. */
+    private void pump(String tenantId) {
+      TenantLine line = byTenant.get(tenantId);
+      if (line == null) return;
+      while (!clusterBlocked && !line.blocked && line.asking < settings.aiWorkAsksPerTenant()
+          && !line.readyLeads.isEmpty()) {
+        String leadKey = line.readyLeads.pollFirst();
+        line.asking++;
+        getContext().pipeToSelf(admission.admit(tenantId, 1), (answer, failure) -> new Answered(leadKey, tenantId,
+            failure == null ? answer : new Deferred(settings.unavailableRetryAfter(), Reason.LIMITER_UNAVAILABLE)));
+      }
+      if (line.idle()) byTenant.remove(tenantId);
+    }
+
+    private void start(AiWork.Item item) {
+      try {
+        aiWork.start(item);
+      } catch (RuntimeException e) {
+        // the message was admitted and is stored; the AI stage answers for its own failures
+        getContext().getLog().warn("The AI stage refused a message's work: {}", e.toString());
+      }
+    }
+  }
+}
