@@ -8,6 +8,8 @@ import io.flexoraa.engine.ingest.LeadIntake;
 import io.flexoraa.engine.ingest.WhatsAppIngest;
 import io.flexoraa.engine.lead.LeadEntity;
 import io.flexoraa.engine.tenant.TenantEntity;
+import io.flexoraa.engine.limits.RateLimits;
+import io.flexoraa.engine.ports.AiWork;
 import io.flexoraa.persistence.Database;
 import io.flexoraa.persistence.DatabaseSettings;
 import io.flexoraa.http.auth.AuthService;
@@ -117,6 +119,7 @@ public final class EngineServer implements AutoCloseable {
       LeadEntity.init(system, leadSettings, clock);
       TenantEntity.init(system, config, clock);
       ChannelAccountEntity.init(system, config, clock);
+      RateLimits limits = RateLimits.start(system, config, metrics, new AiWork.Counting(), clock);
       LiveEntityGauges.start(system, metrics);
       LeadProjections.init(system, database.projectionDataSource(), leadSettings.tagSlices(),
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
@@ -126,7 +129,8 @@ public final class EngineServer implements AutoCloseable {
       Duration askTimeout = config.getDuration("flexoraa.http.ask-timeout");
       Duration ingestTimeout = config.getDuration("flexoraa.ingest.ask-timeout");
       LeadIntake leadIntake = new LeadIntake(
-          system, identityIndex, cipher, unrouted, metrics, ConsentKeywords.fromConfig(config), ingestTimeout);
+          system, identityIndex, cipher, unrouted, metrics, ConsentKeywords.fromConfig(config), ingestTimeout,
+          limits.aiWorkQueue());
       WhatsAppIngest ingest = new WhatsAppIngest(system, directory, leadIntake, unrouted, metrics, Json.MAPPER, ingestTimeout);
 
       Secrets.OperatorKey operator = Secrets.operatorKey(config.getString("flexoraa.operator-key"), dataDirectory);

@@ -55,13 +55,6 @@ public final class LeadIntake {
   private final AiWorkQueue aiWork;
   private final PhoneNormalizer phones = new PhoneNormalizer();
 
-  /** Intake without an AI stage: messages are stored and nothing is started for them. */
-  public LeadIntake(
-      ActorSystem<?> system, IdentityIndex identityIndex, PiiCipher cipher, UnroutedStore unrouted,
-      EngineMetrics metrics, ConsentKeywords consentKeywords, Duration askTimeout) {
-    this(system, identityIndex, cipher, unrouted, metrics, consentKeywords, askTimeout, AiWorkQueue.disabled());
-  }
-
   public LeadIntake(
       ActorSystem<?> system, IdentityIndex identityIndex, PiiCipher cipher, UnroutedStore unrouted,
       EngineMetrics metrics, ConsentKeywords consentKeywords, Duration askTimeout, AiWorkQueue aiWork) {

@@ -9,7 +9,6 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -61,7 +60,6 @@ public final class AiWorkQueue {
 
   private enum ClusterUnblocked implements Command { INSTANCE }
 
-  private static final AiWorkQueue DISABLED = new AiWorkQueue(null);
 
   private final ActorRef<Command> queue;
 
@@ -76,11 +74,6 @@ public final class AiWorkQueue {
         Props.empty()));
   }
 
-  /** A queue that takes nothing: intake without an AI stage. */
-  public static AiWorkQueue disabled() {
-    return DISABLED;
-  }
-
   public static Behavior<Command> create(
       MessageAdmission admission, AiWork aiWork, LimitSettings settings, EngineMetrics metrics) {
     // an exception thrown by the AI stage must not cost the queue its contents
@@ -90,12 +83,12 @@ public final class AiWorkQueue {
   }
 
   public void offer(List<AiWork.Item> items) {
-    if (queue != null && !items.isEmpty()) queue.tell(new Offer(items));
+    if (!items.isEmpty()) queue.tell(new Offer(items));
   }
 
-  /** The actor behind this queue, for queries such as {@link GetDepth}; empty when disabled. */
-  public Optional<ActorRef<Command>> ref() {
-    return Optional.ofNullable(queue);
+  /** The actor behind this queue, for queries such as {@link GetDepth}. */
+  public ActorRef<Command> ref() {
+    return queue;
   }
 
   /** One tenant's leads on this node: those ready to be asked about, asks in flight, and whether it is blocked. */
