@@ -7,6 +7,7 @@ import io.flexoraa.engine.ingest.ConsentKeywords;
 import io.flexoraa.engine.ingest.LeadIntake;
 import io.flexoraa.engine.ingest.WhatsAppIngest;
 import io.flexoraa.engine.lead.LeadEntity;
+import io.flexoraa.engine.tenant.Billing;
 import io.flexoraa.engine.tenant.TenantEntity;
 import io.flexoraa.persistence.Database;
 import io.flexoraa.persistence.DatabaseSettings;
@@ -152,7 +153,7 @@ public final class EngineServer implements AutoCloseable {
           config.getInt("flexoraa.http.webhook-max-in-flight"));
       LeadQueries leadQueries = new LeadQueries(tenantJdbc, cipher);
       ApiRoutes core = new ApiRoutes(system, authenticator, directory, leadQueries, unrouted, cipher,
-          config.getStringList("flexoraa.plans"), askTimeout);
+          Billing.fromConfig(config).planIds(), askTimeout);
       ApiRouter api = new ApiRouter(List.of(
               core.handlers(),
               authRoutes.handlers(),
