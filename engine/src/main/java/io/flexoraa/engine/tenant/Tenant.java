@@ -197,7 +197,7 @@ public record Tenant(
     TokenAccount account = account(billing, clock, events);
     TokenAccount.CreditDecision decision = account.decideCredit(tenantId, command.kind(), command.tokens(),
         command.reference(), command.actor(), command.reason(), TokenAccount.monthOf(clock.instant()), clock);
-    return new TokenAccount.CreditDecision(withOpening(events, decision.events()), decision.credited(), decision.rejection());
+    return withOpening(events, decision);
   }
 
   public TokenAccount.CreditDecision decideRenewal(Tokens.RenewPeriod command, Billing billing, Clock clock) {
@@ -206,7 +206,7 @@ public record Tenant(
     List<Event> events = new ArrayList<>();
     TokenAccount account = account(billing, clock, events);
     TokenAccount.CreditDecision decision = account.decideRenewal(tenantId, billing.plan(plan), command.at(), clock);
-    return new TokenAccount.CreditDecision(withOpening(events, decision.events()), decision.credited(), decision.rejection());
+    return withOpening(events, decision);
   }
 
   /** The token account as of the clock's instant, or empty for an unknown tenant. Persists nothing. */
@@ -215,12 +215,17 @@ public record Tenant(
     return Optional.of(account(billing, clock, new ArrayList<>()).view(billing.plan(plan), clock));
   }
 
-  /** The account; for a tenant that predates it, one opened from the plan, with its opening event added to {@code events}. */
+  /** The account; for a tenant that predates it, one opened from the plan (its opening event added to {@code events}). */
   private TokenAccount account(Billing billing, Clock clock, List<Event> events) {
     if (tokens != null) return tokens;
     Tokens.TokenAccountOpened opened = TokenAccount.opening(tenantId, billing.plan(plan), clock.instant());
     events.add(opened);
     return TokenAccount.opened(opened);
+  }
+
+  private static TokenAccount.CreditDecision withOpening(List<Event> opening, TokenAccount.CreditDecision decision) {
+    return new TokenAccount.CreditDecision(
+        withOpening(opening, decision.events()), decision.credited(), decision.rejection());
   }
 
   /** The opening is persisted only together with a change: a refused or repeated command still persists nothing. */

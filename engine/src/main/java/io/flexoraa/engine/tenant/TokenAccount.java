@@ -227,7 +227,9 @@ public record TokenAccount(
   }
 
   private static BigDecimal costOf(DebitRequest request, Billing billing) {
-    return request.cost() != null ? Billing.exact(request.cost()).orElseThrow() : billing.cost(request.operation()).orElseThrow();
+    return request.cost() != null
+        ? Billing.exact(request.cost()).orElseThrow()
+        : billing.cost(request.operation()).orElseThrow();
   }
 
   // ---- evolution ----

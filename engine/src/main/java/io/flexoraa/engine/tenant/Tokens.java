@@ -47,7 +47,10 @@ public final class Tokens {
       CreditKind kind, BigDecimal tokens, String reference, String actor, String reason,
       ActorRef<StatusReply<Credited>> replyTo) implements Tenant.Command {}
 
-  /** Starts the month of {@code at} (UTC) as a new period: credits the plan's monthly tokens, resets consumption and alerts. */
+  /**
+   * Starts the month of {@code at} (UTC) as a new period: credits the plan's monthly tokens, resets consumption and
+   * alerts. A month already renewed is answered as a duplicate; a month not after the current period is an error.
+   */
   public record RenewPeriod(Instant at, ActorRef<StatusReply<Credited>> replyTo) implements Tenant.Command {}
 
   public record GetTokens(ActorRef<StatusReply<TokenView>> replyTo) implements Tenant.Command {}

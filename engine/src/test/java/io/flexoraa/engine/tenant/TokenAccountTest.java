@@ -362,6 +362,25 @@ class TokenAccountTest {
   }
 
   @Test
+  void aRenewalCreditStartsTheClocksMonthWithTheTokensPaidFor() {
+    Account account = new Account(ROOMY, "small");
+    account.debit(costing("60"));
+
+    assertThat(account.credit(CreditKind.RENEWAL, "300", "razorpay:sub_1:2026-03").rejection())
+        .as("March is already the current period").contains("already the current one");
+
+    clock.set(Instant.parse("2026-04-02T08:00:00Z"));
+    TokenAccount.CreditDecision renewal = account.credit(CreditKind.RENEWAL, "300", "razorpay:sub_1:2026-04");
+
+    assertThat(ofType(renewal.events(), TokensCredited.class).get(0).periodStart()).isEqualTo(LocalDate.parse("2026-04-01"));
+    assertThat(account.view().balance()).isEqualTo(amount("340"));
+    assertThat(account.view().consumed()).isEqualTo(amount("0"));
+    assertThat(account.view().alertsRaised()).isEmpty();
+    assertThat(account.renew(Instant.parse("2026-04-01T00:00:00Z")).rejection())
+        .as("the scheduler's renewal of a month already renewed by payment").contains("already the current one");
+  }
+
+  @Test
   void aTenantCreatedBeforeTheTokenEconomyStartsWithItsPlansMonthlyTokens() {
     Tenant legacy = Tenant.empty().apply(
         new Tenant.TenantCreated(TENANT, "Acme Realty", "leados-pro", "IN", Instant.parse("2025-11-02T10:00:00Z")));

@@ -133,7 +133,9 @@ public final class TokenLedgerHandler extends JdbcHandler<List<EventEnvelope<Ten
             "This period's tokens are used up (" + used + " consumed).");
       }
       String message = alert.level() + " % of this period's tokens are used (" + used + ").";
-      if (alert.level() < billing.upgradeOfferFrom()) return new Notification(alert.at(), "tokens.alert", "warning", message);
+      if (alert.level() < billing.upgradeOfferFrom()) {
+        return new Notification(alert.at(), "tokens.alert", "warning", message);
+      }
       String offer = alert.upgradeTo() == null
           ? " Top up to keep AI running this period."
           : " Upgrade to " + alert.upgradeTo() + " (" + billing.plan(alert.upgradeTo()).monthlyTokens().toPlainString()
