@@ -6,6 +6,7 @@ import static io.flexoraa.engine.access.Permission.Action.VERIFY;
 import static io.flexoraa.engine.access.Permission.Action.WRITE;
 import static io.flexoraa.engine.access.Permission.Resource.API_KEYS;
 import static io.flexoraa.engine.access.Permission.Resource.AUDIT;
+import static io.flexoraa.engine.access.Permission.Resource.BILLING;
 import static io.flexoraa.engine.access.Permission.Resource.CHANNEL_ACCOUNTS;
 import static io.flexoraa.engine.access.Permission.Resource.ENCRYPTION_KEYS;
 import static io.flexoraa.engine.access.Permission.Resource.LEADS;
@@ -61,7 +62,12 @@ public enum Endpoint {
   LIST_AUDIT("GET", "tenants/{tenant}/audit", Access.PERMISSION, permission(AUDIT, READ)),
   VERIFY_AUDIT("GET", "tenants/{tenant}/audit/verify", Access.PERMISSION, permission(AUDIT, VERIFY)),
   GET_ENCRYPTION_KEYS("GET", "tenants/{tenant}/keys", Access.PERMISSION, permission(ENCRYPTION_KEYS, READ)),
-  ROTATE_ENCRYPTION_KEYS("POST", "tenants/{tenant}/keys/rotate", Access.PERMISSION, permission(ENCRYPTION_KEYS, WRITE));
+  ROTATE_ENCRYPTION_KEYS("POST", "tenants/{tenant}/keys/rotate", Access.PERMISSION, permission(ENCRYPTION_KEYS, WRITE)),
+  GET_TOKENS("GET", "tenants/{tenant}/tokens", Access.PERMISSION, permission(BILLING, READ)),
+  LIST_TOKEN_LEDGER("GET", "tenants/{tenant}/tokens/ledger", Access.PERMISSION, permission(BILLING, READ)),
+  LIST_TOKEN_NOTIFICATIONS("GET", "tenants/{tenant}/tokens/notifications", Access.PERMISSION, permission(BILLING, READ)),
+  /** Support grants: the platform operator only, audited through the tenant's events. */
+  GRANT_TOKENS("POST", "tenants/{tenant}/tokens/grants", Access.OPERATOR, null);
 
   /** How an endpoint is guarded. */
   public enum Access {

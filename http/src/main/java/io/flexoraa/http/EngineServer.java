@@ -7,9 +7,15 @@ import io.flexoraa.engine.ingest.ConsentKeywords;
 import io.flexoraa.engine.ingest.LeadIntake;
 import io.flexoraa.engine.ingest.WhatsAppIngest;
 import io.flexoraa.engine.lead.LeadEntity;
+import io.flexoraa.engine.tenant.Billing;
 import io.flexoraa.engine.tenant.TenantEntity;
 import io.flexoraa.engine.limits.RateLimits;
 import io.flexoraa.engine.ports.AiWork;
+import io.flexoraa.engine.tenant.TokenBudget;
+import io.flexoraa.engine.tenant.TokenDebits;
+import io.flexoraa.persistence.projection.TokenProjections;
+import io.flexoraa.persistence.readmodel.TokenQueries;
+import java.math.BigDecimal;
 import io.flexoraa.persistence.Database;
 import io.flexoraa.persistence.DatabaseSettings;
 import io.flexoraa.http.auth.AuthService;
@@ -75,10 +81,12 @@ public final class EngineServer implements AutoCloseable {
   private final ExecutorService blocking;
   private final AtomicBoolean ready;
   private final TinkPiiCipher cipher;
+  private final TokenBudget tokens;
 
   private EngineServer(ActorSystem<Void> system, Database database, ServerBinding binding, String operatorKey,
-      ExecutorService blocking, AtomicBoolean ready, TinkPiiCipher cipher) {
+      ExecutorService blocking, AtomicBoolean ready, TinkPiiCipher cipher, TokenBudget tokens) {
     this.cipher = cipher;
+    this.tokens = tokens;
     this.system = system;
     this.database = database;
     this.binding = binding;
@@ -116,14 +124,18 @@ public final class EngineServer implements AutoCloseable {
       RetentionSchedule retentionSchedule = new RetentionSchedule(retention, blocking);
 
       LeadEntity.Settings leadSettings = LeadEntity.Settings.fromConfig(config);
+      Billing billing = Billing.fromConfig(config);
       LeadEntity.init(system, leadSettings, clock);
       TenantEntity.init(system, config, clock);
+      TokenDebits tokenDebits = TokenDebits.start(system, config);
       ChannelAccountEntity.init(system, config, clock);
       RateLimits limits = RateLimits.start(system, config, metrics, new AiWork.Counting(), clock);
       LiveEntityGauges.start(system, metrics);
       LeadProjections.init(system, database.projectionDataSource(), leadSettings.tagSlices(),
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
       AuditProjections.init(system, database.projectionDataSource(), leadSettings.tagSlices(),
+          config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
+      TokenProjections.init(system, database.projectionDataSource(), billing,
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
 
       Duration askTimeout = config.getDuration("flexoraa.http.ask-timeout");
@@ -159,11 +171,13 @@ public final class EngineServer implements AutoCloseable {
           config.getInt("flexoraa.http.webhook-max-in-flight"));
       LeadQueries leadQueries = new LeadQueries(tenantJdbc, cipher);
       ApiRoutes core = new ApiRoutes(system, authenticator, directory, leadQueries, unrouted, cipher,
-          config.getStringList("flexoraa.plans"), askTimeout);
+          billing.planIds(), askTimeout);
       ApiRouter api = new ApiRouter(List.of(
               core.handlers(),
               authRoutes.handlers(),
               new AuditRoutes(auditTrail).handlers(),
+              new TokenRoutes(system, new TokenQueries(tenantJdbc), askTimeout,
+                  new BigDecimal(config.getString("flexoraa.billing.max-grant"))).handlers(),
               new PrivacyRoutes(system, tenantJdbc, leadQueries, new ConsentQueries(tenantJdbc, cipher), cipher,
                   identityIndex, keyEvents, clock, askTimeout).handlers(),
               new MaintenanceRoutes(keyRotation, keyEvents, retentionSchedule).handlers()),
@@ -194,7 +208,7 @@ public final class EngineServer implements AutoCloseable {
       } else {
         log.info("Operator key: from {}", config.getString("flexoraa.operator-key").isEmpty() ? dataDirectory.resolve("operator-key") : "FLEXORAA_OPERATOR_KEY");
       }
-      return new EngineServer(system, database, binding, operator.value(), blocking, ready, cipher);
+      return new EngineServer(system, database, binding, operator.value(), blocking, ready, cipher, tokenDebits);
     } catch (Exception e) {
       system.terminate();
       blocking.shutdownNow();
@@ -278,6 +292,11 @@ public final class EngineServer implements AutoCloseable {
   /** The node's key service; erasure (crypto-shredding) must go through it so its caches forget the key too. */
   public TinkPiiCipher piiCipher() {
     return cipher;
+  }
+
+  /** This node's token debits: what the engine's AI pipeline calls before it spends tokens (batched per tenant). */
+  public TokenBudget tokens() {
+    return tokens;
   }
 
   /** Graceful stop through coordinated shutdown; returns when the database is closed. */

@@ -66,10 +66,14 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.VERIFY_AUDIT, EnumSet.of(R.Admin, R.Manager, R.Auditor));
     ALLOWED.put(Endpoint.GET_ENCRYPTION_KEYS, EnumSet.of(R.Admin, R.DevOps));
     ALLOWED.put(Endpoint.ROTATE_ENCRYPTION_KEYS, EnumSet.of(R.Admin, R.DevOps));
+    ALLOWED.put(Endpoint.GET_TOKENS, EnumSet.of(R.Admin, R.Manager));
+    ALLOWED.put(Endpoint.LIST_TOKEN_LEDGER, EnumSet.of(R.Admin, R.Manager));
+    ALLOWED.put(Endpoint.LIST_TOKEN_NOTIFICATIONS, EnumSet.of(R.Admin, R.Manager));
   }
 
   /** Endpoints outside the role table, and how they are guarded. */
-  private static final Set<Endpoint> OPERATOR_ONLY = EnumSet.of(Endpoint.CREATE_TENANT, Endpoint.LIST_UNROUTED, Endpoint.RUN_RETENTION);
+  private static final Set<Endpoint> OPERATOR_ONLY = EnumSet.of(
+      Endpoint.CREATE_TENANT, Endpoint.LIST_UNROUTED, Endpoint.RUN_RETENTION, Endpoint.GRANT_TOKENS);
   private static final Set<Endpoint> SELF_SERVICE = EnumSet.of(
       Endpoint.ENROL_SECOND_FACTOR, Endpoint.VERIFY_SECOND_FACTOR, Endpoint.LOGOUT, Endpoint.CURRENT_USER,
       Endpoint.CHANGE_PASSWORD);

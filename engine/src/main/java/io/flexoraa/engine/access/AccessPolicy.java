@@ -6,6 +6,7 @@ import static io.flexoraa.engine.access.Permission.Action.VERIFY;
 import static io.flexoraa.engine.access.Permission.Action.WRITE;
 import static io.flexoraa.engine.access.Permission.Resource.API_KEYS;
 import static io.flexoraa.engine.access.Permission.Resource.AUDIT;
+import static io.flexoraa.engine.access.Permission.Resource.BILLING;
 import static io.flexoraa.engine.access.Permission.Resource.CHANNEL_ACCOUNTS;
 import static io.flexoraa.engine.access.Permission.Resource.ENCRYPTION_KEYS;
 import static io.flexoraa.engine.access.Permission.Resource.LEADS;
@@ -25,7 +26,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>Admin: everything.
- *   <li>Manager: leads read/write, the team (SDRs) read, settings read, audit in full, privacy approvals.
+ *   <li>Manager: leads read/write, the team (SDRs) read, settings read, billing read, audit in full, privacy
+ *       approvals.
  *   <li>SDR: only the leads assigned to them, read and respond ({@link #leadScope}); may file an erasure request a
  *       lead makes in conversation.
  *   <li>Product: leads read, settings read/write, audit read.
@@ -54,6 +56,7 @@ public final class AccessPolicy {
     grant(Role.MANAGER, CHANNEL_ACCOUNTS, READ);
     grant(Role.MANAGER, AUDIT, READ, VERIFY);
     grant(Role.MANAGER, PRIVACY, READ, WRITE, APPROVE);
+    grant(Role.MANAGER, BILLING, READ);
 
     grant(Role.SDR, TENANT_PROFILE, READ);
     grant(Role.SDR, LEADS, READ, WRITE);

@@ -24,7 +24,9 @@ public record Permission(Resource resource, Action action) {
     /** The tamper-evident audit trail. */
     AUDIT,
     /** The tenant's encryption keys. */
-    ENCRYPTION_KEYS
+    ENCRYPTION_KEYS,
+    /** Plan, token balance, ledger and token notifications. */
+    BILLING
   }
 
   public enum Action {

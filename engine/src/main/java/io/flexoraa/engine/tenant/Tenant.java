@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.flexoraa.engine.CborSerializable;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.Done;
@@ -13,20 +15,24 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * A tenant (a business using the product): its profile and its API keys. Keys are stored only as SHA-256 of
- * their high-entropy secret, so a leaked journal does not leak working keys. The token economy, limits and SDR
- * roster will join this state; the decisions here are pure and clock-injected.
+ * A tenant (a business using the product): its profile, its API keys and its token account. Keys are stored only
+ * as SHA-256 of their high-entropy secret, so a leaked journal does not leak working keys. The token rules are in
+ * {@link TokenAccount} and its messages in {@link Tokens}; limits and the SDR roster will join this state. The
+ * decisions here are pure and clock-injected.
+ *
+ * <p>{@code tokens} is null for a tenant created before the token economy (its journal and snapshots have none):
+ * such an account opens with the plan's monthly tokens, persisted with the first token command that changes it.
  */
 public record Tenant(
-    String tenantId, String name, String plan, String defaultRegion, Instant createdAt, Map<String, ApiKey> apiKeys)
-    implements CborSerializable {
+    String tenantId, String name, String plan, String defaultRegion, Instant createdAt, Map<String, ApiKey> apiKeys,
+    TokenAccount tokens) implements CborSerializable {
 
   public Tenant {
     apiKeys = Map.copyOf(apiKeys == null ? Map.of() : apiKeys);
   }
 
   public static Tenant empty() {
-    return new Tenant(null, null, null, null, null, Map.of());
+    return new Tenant(null, null, null, null, null, Map.of(), null);
   }
 
   public boolean exists() {
@@ -58,7 +64,9 @@ public record Tenant(
   }
 
   // ---- commands ----
-  public sealed interface Command extends CborSerializable {}
+  public sealed interface Command extends CborSerializable
+      permits Create, Get, CreateApiKey, RevokeApiKey, ListApiKeys, Authenticate, Tokens.Debit, Tokens.DebitBatch,
+          Tokens.Credit, Tokens.RenewPeriod, Tokens.GetTokens {}
 
   public record Create(String tenantId, String name, String plan, String defaultRegion, ActorRef<StatusReply<View>> replyTo)
       implements Command {}
@@ -83,16 +91,24 @@ public record Tenant(
   /** {@code role} is null when not authenticated. */
   public record AuthenticationResult(boolean authenticated, String role) implements CborSerializable {}
 
-  public record ApiKeys(java.util.List<KeyView> keys) implements CborSerializable {}
+  public record ApiKeys(List<KeyView> keys) implements CborSerializable {}
 
   // ---- events ----
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
   @JsonSubTypes({
     @JsonSubTypes.Type(value = TenantCreated.class, name = "tenant-created.v1"),
     @JsonSubTypes.Type(value = ApiKeyCreated.class, name = "api-key-created.v1"),
-    @JsonSubTypes.Type(value = ApiKeyRevoked.class, name = "api-key-revoked.v1")
+    @JsonSubTypes.Type(value = ApiKeyRevoked.class, name = "api-key-revoked.v1"),
+    @JsonSubTypes.Type(value = Tokens.TokenAccountOpened.class, name = "token-account-opened.v1"),
+    @JsonSubTypes.Type(value = Tokens.TokensDebited.class, name = "tokens-debited.v1"),
+    @JsonSubTypes.Type(value = Tokens.TokensCredited.class, name = "tokens-credited.v1"),
+    @JsonSubTypes.Type(value = Tokens.TokenAlertRaised.class, name = "token-alert-raised.v1"),
+    @JsonSubTypes.Type(value = Tokens.AiPaused.class, name = "ai-paused.v1"),
+    @JsonSubTypes.Type(value = Tokens.AiResumed.class, name = "ai-resumed.v1")
   })
-  public sealed interface Event extends CborSerializable {
+  public sealed interface Event extends CborSerializable
+      permits TenantCreated, ApiKeyCreated, ApiKeyRevoked, Tokens.TokenAccountOpened, Tokens.TokensDebited,
+          Tokens.TokensCredited, Tokens.TokenAlertRaised, Tokens.AiPaused, Tokens.AiResumed {
     String tenantId();
   }
 
@@ -118,15 +134,19 @@ public record Tenant(
     }
   }
 
-  // ---- decisions: an event to persist, or the reason for refusing ----
+  // ---- decisions: events to persist, or the reason for refusing ----
 
-  public Decision<TenantCreated> decideCreate(Create command, Clock clock) {
+  /** A new tenant opens its token account at once: the plan's monthly tokens for the current month. */
+  public Decision decideCreate(Create command, Billing billing, Clock clock) {
     if (exists()) return Decision.rejected("tenant already exists");
+    if (!billing.plans().containsKey(command.plan())) return Decision.rejected("unknown plan");
+    Instant now = clock.instant();
     return Decision.accepted(
-        new TenantCreated(command.tenantId(), command.name(), command.plan(), command.defaultRegion(), clock.instant()));
+        new TenantCreated(command.tenantId(), command.name(), command.plan(), command.defaultRegion(), now),
+        TokenAccount.opening(command.tenantId(), billing.plan(command.plan()), now));
   }
 
-  public Decision<ApiKeyCreated> decideCreateApiKey(CreateApiKey command, Clock clock) {
+  public Decision decideCreateApiKey(CreateApiKey command, Clock clock) {
     if (!exists()) return Decision.rejected("unknown tenant");
     if (apiKeys.containsKey(command.keyId())) return Decision.rejected("api key id already used");
     return Decision.accepted(
@@ -134,7 +154,7 @@ public record Tenant(
             command.role(), command.actor()));
   }
 
-  public Decision<ApiKeyRevoked> decideRevoke(RevokeApiKey command, Clock clock) {
+  public Decision decideRevoke(RevokeApiKey command, Clock clock) {
     ApiKey key = apiKeys.get(command.keyId());
     if (key == null) return Decision.rejected("unknown api key");
     if (!key.active()) return Decision.rejected("api key already revoked");
@@ -152,13 +172,83 @@ public record Tenant(
     return matches ? Optional.of(key.role()) : Optional.empty();
   }
 
-  public java.util.List<KeyView> keyViews() {
+  public List<KeyView> keyViews() {
     return apiKeys.values().stream().map(ApiKey::view).toList();
+  }
+
+  // ---- token decisions (the rules are TokenAccount's) ----
+
+  /** Debits in order; an unknown tenant refuses them all and persists nothing. */
+  public TokenAccount.DebitDecision decideDebits(List<Tokens.DebitRequest> requests, Billing billing, Clock clock) {
+    if (!exists()) {
+      return new TokenAccount.DebitDecision(List.of(),
+          requests.stream().<Tokens.DebitOutcome>map(request -> new Tokens.Refused(Tokens.Refusal.UNKNOWN_TENANT)).toList());
+    }
+    List<Event> events = new ArrayList<>();
+    TokenAccount account = account(billing, clock, events);
+    TokenAccount.DebitDecision decision = account.decideDebits(tenantId, billing.plan(plan), requests, billing, clock);
+    return new TokenAccount.DebitDecision(withOpening(events, decision.events()), decision.outcomes());
+  }
+
+  /** A renewal credited through {@link Tokens.Credit} starts the period of the clock's current month. */
+  public TokenAccount.CreditDecision decideCredit(Tokens.Credit command, Billing billing, Clock clock) {
+    if (!exists()) return TokenAccount.CreditDecision.rejected("unknown tenant");
+    List<Event> events = new ArrayList<>();
+    TokenAccount account = account(billing, clock, events);
+    TokenAccount.CreditDecision decision = account.decideCredit(tenantId, command.kind(), command.tokens(),
+        command.reference(), command.actor(), command.reason(), TokenAccount.monthOf(clock.instant()), clock);
+    return withOpening(events, decision);
+  }
+
+  public TokenAccount.CreditDecision decideRenewal(Tokens.RenewPeriod command, Billing billing, Clock clock) {
+    if (!exists()) return TokenAccount.CreditDecision.rejected("unknown tenant");
+    if (command.at() == null) return TokenAccount.CreditDecision.rejected("at is required");
+    List<Event> events = new ArrayList<>();
+    TokenAccount account = account(billing, clock, events);
+    TokenAccount.CreditDecision decision = account.decideRenewal(tenantId, billing.plan(plan), command.at(), clock);
+    return withOpening(events, decision);
+  }
+
+  /** The token account as of the clock's instant, or empty for an unknown tenant. Persists nothing. */
+  public Optional<Tokens.TokenView> tokenView(Billing billing, Clock clock) {
+    if (!exists()) return Optional.empty();
+    return Optional.of(account(billing, clock, new ArrayList<>()).view(billing.plan(plan), clock));
+  }
+
+  /** The account; for a tenant that predates it, one opened from the plan (its opening event added to {@code events}). */
+  private TokenAccount account(Billing billing, Clock clock, List<Event> events) {
+    if (tokens != null) return tokens;
+    Tokens.TokenAccountOpened opened = TokenAccount.opening(tenantId, billing.plan(plan), clock.instant());
+    events.add(opened);
+    return TokenAccount.opened(opened);
+  }
+
+  private static TokenAccount.CreditDecision withOpening(List<Event> opening, TokenAccount.CreditDecision decision) {
+    return new TokenAccount.CreditDecision(
+        withOpening(opening, decision.events()), decision.credited(), decision.rejection());
+  }
+
+  /** The opening is persisted only together with a change: a refused or repeated command still persists nothing. */
+  private static List<Event> withOpening(List<Event> opening, List<Event> events) {
+    if (events.isEmpty()) return List.of();
+    List<Event> all = new ArrayList<>(opening);
+    all.addAll(events);
+    return all;
   }
 
   public Tenant apply(Event event) {
     if (event instanceof TenantCreated created) {
-      return new Tenant(created.tenantId(), created.name(), created.plan(), created.defaultRegion(), created.at(), apiKeys);
+      return new Tenant(created.tenantId(), created.name(), created.plan(), created.defaultRegion(), created.at(), apiKeys,
+          tokens);
+    }
+    if (event instanceof Tokens.TokenAccountOpened opened) {
+      return new Tenant(tenantId, name, plan, defaultRegion, createdAt, apiKeys, TokenAccount.opened(opened));
+    }
+    if (event instanceof Tokens.TokensDebited || event instanceof Tokens.TokensCredited
+        || event instanceof Tokens.TokenAlertRaised || event instanceof Tokens.AiPaused
+        || event instanceof Tokens.AiResumed) {
+      if (tokens == null) throw new IllegalStateException("token event before the account was opened: " + event);
+      return new Tenant(tenantId, name, plan, defaultRegion, createdAt, apiKeys, tokens.apply(event));
     }
     Map<String, ApiKey> keys = new LinkedHashMap<>(apiKeys);
     if (event instanceof ApiKeyCreated created) {
@@ -167,17 +257,25 @@ public record Tenant(
       ApiKey key = keys.get(revoked.keyId());
       keys.put(revoked.keyId(), new ApiKey(key.keyId(), key.name(), key.role(), key.secretHash(), key.createdAt(), revoked.at()));
     }
-    return new Tenant(tenantId, name, plan, defaultRegion, createdAt, keys);
+    return new Tenant(tenantId, name, plan, defaultRegion, createdAt, keys, tokens);
   }
 
-  /** Either an event to persist or a rejection that persists nothing. */
-  public record Decision<E>(Optional<E> event, String rejection) {
-    static <E> Decision<E> accepted(E event) {
-      return new Decision<>(Optional.of(event), null);
+  /** Either events to persist or a rejection that persists nothing. */
+  public record Decision(List<Event> events, String rejection) {
+    public Decision {
+      events = List.copyOf(events);
     }
 
-    static <E> Decision<E> rejected(String reason) {
-      return new Decision<>(Optional.empty(), reason);
+    static Decision accepted(Event... events) {
+      return new Decision(List.of(events), null);
+    }
+
+    static Decision rejected(String reason) {
+      return new Decision(List.of(), reason);
+    }
+
+    public boolean rejected() {
+      return rejection != null;
     }
   }
 }

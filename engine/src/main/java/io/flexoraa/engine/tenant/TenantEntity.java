@@ -6,6 +6,7 @@ import io.flexoraa.engine.tenant.Tenant.Decision;
 import io.flexoraa.engine.tenant.Tenant.Event;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -22,30 +23,38 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
-/** The sharded, event-sourced home of one {@link Tenant}, keyed by tenant id. */
+/**
+ * The sharded, event-sourced home of one {@link Tenant}, keyed by tenant id: its profile and keys, and its token
+ * account. Token debits come in batches ({@link Tokens.DebitBatch}, from each node's {@link TokenDebits}): the whole
+ * batch is decided in order on the running balance and persisted as one event, then every request is answered in
+ * one reply. This adapter only persists what {@link Tenant} and {@link TokenAccount} decide.
+ */
 public final class TenantEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, Event, Tenant> {
 
   public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Tenant");
 
   private final Clock clock;
   private final int snapshotEvery;
+  private final Billing billing;
 
-  private TenantEntity(String tenantId, Clock clock, int snapshotEvery) {
+  private TenantEntity(String tenantId, Clock clock, int snapshotEvery, Billing billing) {
     super(
         PersistenceId.of(TYPE_KEY.name(), tenantId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.clock = clock;
     this.snapshotEvery = snapshotEvery;
+    this.billing = billing;
   }
 
-  public static Behavior<Command> create(String tenantId, Clock clock, int snapshotEvery) {
-    return new TenantEntity(tenantId, clock, snapshotEvery);
+  public static Behavior<Command> create(String tenantId, Clock clock, int snapshotEvery, Billing billing) {
+    return new TenantEntity(tenantId, clock, snapshotEvery, billing);
   }
 
   public static void init(ActorSystem<?> system, Config config, Clock clock) {
     int snapshotEvery = config.getInt("flexoraa.tenant.snapshot-every");
+    Billing billing = Billing.fromConfig(config);
     ClusterSharding.get(system)
-        .init(Entity.of(TYPE_KEY, context -> create(context.getEntityId(), clock, snapshotEvery)));
+        .init(Entity.of(TYPE_KEY, context -> create(context.getEntityId(), clock, snapshotEvery, billing)));
   }
 
   @Override
@@ -58,7 +67,7 @@ public final class TenantEntity extends EventSourcedBehaviorWithEnforcedReplies<
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Tenant.Create.class, (state, command) ->
-            persistOrReject(state.decideCreate(command, clock), command.replyTo(), Tenant::view))
+            persistOrReject(state.decideCreate(command, billing, clock), command.replyTo(), Tenant::view))
         .onCommand(Tenant.CreateApiKey.class, (state, command) ->
             persistOrReject(state.decideCreateApiKey(command, clock), command.replyTo(), updated -> Done.getInstance()))
         .onCommand(Tenant.RevokeApiKey.class, (state, command) ->
@@ -71,15 +80,47 @@ public final class TenantEntity extends EventSourcedBehaviorWithEnforcedReplies<
                 .orElseGet(() -> new Tenant.AuthenticationResult(false, null))))
         .onCommand(Tenant.ListApiKeys.class, (state, command) ->
             Effect().reply(command.replyTo(), new Tenant.ApiKeys(state.keyViews())))
+        .onCommand(Tokens.DebitBatch.class, this::onDebitBatch)
+        .onCommand(Tokens.Debit.class, this::onDebit)
+        .onCommand(Tokens.Credit.class, (state, command) ->
+            persistCredit(state.decideCredit(command, billing, clock), command.replyTo()))
+        .onCommand(Tokens.RenewPeriod.class, (state, command) ->
+            persistCredit(state.decideRenewal(command, billing, clock), command.replyTo()))
+        .onCommand(Tokens.GetTokens.class, (state, command) ->
+            Effect().reply(command.replyTo(), state.tokenView(billing, clock)
+                .map(StatusReply::success)
+                .orElseGet(() -> StatusReply.error("unknown tenant"))))
         .build();
   }
 
-  private <E extends Event, R> ReplyEffect<Event, Tenant> persistOrReject(
-      Decision<E> decision, ActorRef<StatusReply<R>> replyTo, java.util.function.Function<Tenant, R> reply) {
-    if (decision.event().isEmpty()) {
+  private ReplyEffect<Event, Tenant> onDebitBatch(Tenant state, Tokens.DebitBatch command) {
+    TokenAccount.DebitDecision decision = state.decideDebits(command.requests(), billing, clock);
+    Tokens.DebitBatchResult result = new Tokens.DebitBatchResult(decision.outcomes());
+    if (decision.events().isEmpty()) return Effect().reply(command.replyTo(), result);
+    return Effect().persist(decision.events()).thenReply(command.replyTo(), updated -> result);
+  }
+
+  private ReplyEffect<Event, Tenant> onDebit(Tenant state, Tokens.Debit command) {
+    TokenAccount.DebitDecision decision = state.decideDebits(List.of(command.request()), billing, clock);
+    Tokens.DebitOutcome outcome = decision.outcomes().get(0);
+    if (decision.events().isEmpty()) return Effect().reply(command.replyTo(), outcome);
+    return Effect().persist(decision.events()).thenReply(command.replyTo(), updated -> outcome);
+  }
+
+  private ReplyEffect<Event, Tenant> persistCredit(
+      TokenAccount.CreditDecision decision, ActorRef<StatusReply<Tokens.Credited>> replyTo) {
+    if (decision.rejection() != null) return Effect().reply(replyTo, StatusReply.error(decision.rejection()));
+    StatusReply<Tokens.Credited> reply = StatusReply.success(decision.credited());
+    if (decision.events().isEmpty()) return Effect().reply(replyTo, reply);
+    return Effect().persist(decision.events()).thenReply(replyTo, updated -> reply);
+  }
+
+  private <R> ReplyEffect<Event, Tenant> persistOrReject(
+      Decision decision, ActorRef<StatusReply<R>> replyTo, java.util.function.Function<Tenant, R> reply) {
+    if (decision.rejected()) {
       return Effect().reply(replyTo, StatusReply.error(decision.rejection()));
     }
-    return Effect().persist((Event) decision.event().get())
+    return Effect().persist(decision.events())
         .thenReply(replyTo, updated -> StatusReply.success(reply.apply(updated)));
   }
 
@@ -88,7 +129,10 @@ public final class TenantEntity extends EventSourcedBehaviorWithEnforcedReplies<
     return newEventHandlerBuilder().forAnyState().onAnyEvent(Tenant::apply);
   }
 
-  /** Tenant events feed the audit trail (key creation and revocation), read by one projection. */
+  /**
+   * Tenant events feed the audit trail (keys, credits, alerts, pauses) and the token ledger, each read by one
+   * projection of this tag.
+   */
   public static final String TAG = "tenant";
 
   @Override

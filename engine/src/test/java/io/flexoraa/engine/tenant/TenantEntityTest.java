@@ -60,7 +60,7 @@ class TenantEntityTest {
     kit =
         EventSourcedBehaviorTestKit.create(
             testKit.system(),
-            TenantEntity.create(tenantId, CLOCK, CONFIG.getInt("flexoraa.tenant.snapshot-every")),
+            TenantEntity.create(tenantId, CLOCK, CONFIG.getInt("flexoraa.tenant.snapshot-every"), Billing.fromConfig(CONFIG)),
             EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   }
 
@@ -100,7 +100,9 @@ class TenantEntityTest {
     Tenant.View view = new Tenant.View(tenantId, "Acme Realty", "leados-pro", "IN", NOW);
     assertThat(result.reply().isSuccess()).isTrue();
     assertThat(result.reply().getValue()).isEqualTo(view);
-    assertThat(result.events()).containsExactly(new TenantCreated(tenantId, "Acme Realty", "leados-pro", "IN", NOW));
+    assertThat(result.events()).containsExactly(
+        new TenantCreated(tenantId, "Acme Realty", "leados-pro", "IN", NOW),
+        new Tokens.TokenAccountOpened(tenantId, 1, new java.math.BigDecimal("750.00"), java.time.LocalDate.parse("2026-03-01"), NOW));
     assertThat(get()).isEqualTo(new Tenant.Lookup(view));
   }
 
@@ -113,7 +115,7 @@ class TenantEntityTest {
     assertThat(again.reply().isError()).isTrue();
     assertThat(again.reply().getError()).hasMessage("tenant already exists");
     assertThat(again.hasNoEvents()).isTrue();
-    assertThat(persistedEvents()).isEqualTo(1);
+    assertThat(persistedEvents()).isEqualTo(2);
   }
 
   @Test
@@ -145,7 +147,7 @@ class TenantEntityTest {
     assertThat(again.reply().isError()).isTrue();
     assertThat(again.reply().getError()).hasMessage("api key already revoked");
     assertThat(again.hasNoEvents()).isTrue();
-    assertThat(persistedEvents()).isEqualTo(3);
+    assertThat(persistedEvents()).isEqualTo(4);
   }
 
   @Test

@@ -43,37 +43,49 @@ class TenantTest {
     return tenant;
   }
 
-  private static <E> void assertRejected(Decision<E> decision, String reason) {
-    assertThat(decision.event()).isEmpty();
+  static final Billing BILLING = Billing.fromConfig(com.typesafe.config.ConfigFactory.load());
+
+  private static void assertRejected(Decision decision, String reason) {
+    assertThat(decision.events()).isEmpty();
     assertThat(decision.rejection()).isEqualTo(reason);
   }
 
   @Test
-  void aNewTenantIsCreatedAtTheClocksInstant() {
-    Decision<TenantCreated> decision =
-        Tenant.empty().decideCreate(new Tenant.Create(TENANT, "Acme Realty", "leados-pro", "IN", null), CLOCK);
+  void aNewTenantIsCreatedAtTheClocksInstantWithThePlansMonthlyTokens() {
+    Decision decision =
+        Tenant.empty().decideCreate(new Tenant.Create(TENANT, "Acme Realty", "leados-pro", "IN", null), BILLING, CLOCK);
 
     assertThat(decision.rejection()).isNull();
-    assertThat(decision.event()).contains(new TenantCreated(TENANT, "Acme Realty", "leados-pro", "IN", NOW));
-    Tenant created = given(decision.event().orElseThrow());
+    assertThat(decision.events()).containsExactly(
+        new TenantCreated(TENANT, "Acme Realty", "leados-pro", "IN", NOW),
+        new Tokens.TokenAccountOpened(TENANT, 1, new java.math.BigDecimal("750.00"), java.time.LocalDate.parse("2026-03-01"), NOW));
+    Tenant created = given(decision.events().toArray(Event[]::new));
     assertThat(created.exists()).isTrue();
     assertThat(created.view()).isEqualTo(new Tenant.View(TENANT, "Acme Realty", "leados-pro", "IN", NOW));
+    assertThat(created.tokens().balance()).isEqualByComparingTo("750");
   }
 
   @Test
   void creatingTwiceIsRejected() {
     assertRejected(
-        given(CREATED).decideCreate(new Tenant.Create(TENANT, "Other name", "full-os", "AE", null), CLOCK),
+        given(CREATED).decideCreate(new Tenant.Create(TENANT, "Other name", "full-os", "AE", null), BILLING, CLOCK),
         "tenant already exists");
   }
 
   @Test
+  void anUnknownPlanIsRejected() {
+    assertRejected(
+        Tenant.empty().decideCreate(new Tenant.Create(TENANT, "Acme Realty", "platinum", "IN", null), BILLING, CLOCK),
+        "unknown plan");
+  }
+
+  @Test
   void anApiKeyIsCreatedWithItsHashOnly() {
-    Decision<ApiKeyCreated> decision =
+    Decision decision =
         given(CREATED).decideCreateApiKey(new Tenant.CreateApiKey("key-1", "crm sync", "Manager", SECRET_HASH, "user:admin-1", null), CLOCK);
 
-    assertThat(decision.event()).contains(new ApiKeyCreated(TENANT, "key-1", "crm sync", SECRET_HASH, NOW, "Manager", "user:admin-1"));
-    Tenant withKey = given(CREATED, decision.event().orElseThrow());
+    assertThat(decision.events()).containsExactly(new ApiKeyCreated(TENANT, "key-1", "crm sync", SECRET_HASH, NOW, "Manager", "user:admin-1"));
+    Tenant withKey = given(CREATED, decision.events().get(0));
     assertThat(withKey.apiKeys()).containsOnlyKeys("key-1");
     assertThat(withKey.apiKeys().get("key-1").revokedAt()).isNull();
   }
@@ -99,10 +111,10 @@ class TenantTest {
 
   @Test
   void revokingRecordsTheInstantAndASecondRevokeIsRejected() {
-    Decision<ApiKeyRevoked> first = given(CREATED, KEY_CREATED).decideRevoke(new Tenant.RevokeApiKey("key-1", "user:admin-1", null), CLOCK);
-    assertThat(first.event()).contains(new ApiKeyRevoked(TENANT, "key-1", NOW, "user:admin-1"));
+    Decision first = given(CREATED, KEY_CREATED).decideRevoke(new Tenant.RevokeApiKey("key-1", "user:admin-1", null), CLOCK);
+    assertThat(first.events()).containsExactly(new ApiKeyRevoked(TENANT, "key-1", NOW, "user:admin-1"));
 
-    Tenant revoked = given(CREATED, KEY_CREATED, first.event().orElseThrow());
+    Tenant revoked = given(CREATED, KEY_CREATED, first.events().get(0));
     assertThat(revoked.apiKeys().get("key-1").revokedAt()).isEqualTo(NOW);
     assertThat(revoked.apiKeys().get("key-1").secretHash()).isEqualTo(SECRET_HASH);
     assertRejected(revoked.decideRevoke(new Tenant.RevokeApiKey("key-1", "user:admin-1", null), CLOCK), "api key already revoked");

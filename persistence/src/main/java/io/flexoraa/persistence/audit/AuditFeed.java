@@ -2,6 +2,7 @@ package io.flexoraa.persistence.audit;
 
 import io.flexoraa.engine.lead.LeadModel;
 import io.flexoraa.engine.tenant.Tenant;
+import io.flexoraa.engine.tenant.Tokens;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,6 +12,11 @@ import java.util.Optional;
  * Which entity events are critical enough for the audit trail (PRODUCT §10), and what the entry says. Entries name
  * ids, kinds and counts, never personal data: the trail is kept forever, including after a lead's erasure.
  * Routine traffic (every inbound message, every delivery status) is not audited; it lives in the journal.
+ *
+ * <p>Tokens: credits (opening, grant, top-up, renewal), alerts and AI pauses are audited. Debits are not, neither
+ * one by one nor per batch: at a thousand a second they would bury the trail (and serialise on its per-tenant chain),
+ * and each is already an insert-only {@code token_ledger} row projected from the journal
+ * (docs/decisions/0013-token-debits-batched.md).
  */
 public final class AuditFeed {
   /** The engine itself, for what it did on its own (a lead created by an inbound message). */
@@ -50,8 +56,44 @@ public final class AuditFeed {
       return entry(revoked.tenantId(), revoked.actor(), "access.api-key-revoked", "api-key:" + revoked.keyId(),
           revoked.at());
     }
+    return tokenEntryFor(event);
+  }
+
+  private static Optional<Timed> tokenEntryFor(Object event) {
+    if (event instanceof Tokens.TokenAccountOpened opened) {
+      return entry(opened.tenantId(), ENGINE, "tokens.renewed", TOKENS, opened.at(), "entryId", opened.entryId(),
+          "tokens", opened.tokens().toPlainString(), "balanceAfter", opened.tokens().toPlainString(),
+          "periodStart", opened.periodStart().toString(), "opening", true);
+    }
+    if (event instanceof Tokens.TokensCredited credited) {
+      String action = switch (credited.kind()) {
+        case GRANT -> "tokens.granted";
+        case TOP_UP -> "tokens.topped-up";
+        case RENEWAL -> "tokens.renewed";
+      };
+      return entry(credited.tenantId(), credited.actor(), action, TOKENS, credited.at(), "entryId", credited.entryId(),
+          "tokens", credited.tokens().toPlainString(), "balanceAfter", credited.balanceAfter().toPlainString(),
+          "reference", credited.reference(), "reason", credited.reason(),
+          "periodStart", credited.periodStart() == null ? null : credited.periodStart().toString());
+    }
+    if (event instanceof Tokens.TokenAlertRaised alert) {
+      return entry(alert.tenantId(), ENGINE, "tokens.alert", TOKENS, alert.at(), "level", alert.level(),
+          "consumed", alert.consumed().toPlainString(), "periodCredit", alert.periodCredit().toPlainString(),
+          "upgradeTo", alert.upgradeTo());
+    }
+    if (event instanceof Tokens.AiPaused paused) {
+      return entry(paused.tenantId(), ENGINE, "tokens.ai-paused", TOKENS, paused.at(), "reason", paused.reason().name(),
+          "balance", paused.balance().toPlainString(), "burnToday", paused.burnToday().toPlainString());
+    }
+    if (event instanceof Tokens.AiResumed resumed) {
+      return entry(resumed.tenantId(), ENGINE, "tokens.ai-resumed", TOKENS, resumed.at(), "reason",
+          resumed.reason().name());
+    }
     return Optional.empty();
   }
+
+  /** The subject of every token entry: the tenant's token account. */
+  public static final String TOKENS = "tokens";
 
   /** An audit entry and when its event happened. */
   public record Timed(AuditLog.NewEntry entry, Instant at) {}
