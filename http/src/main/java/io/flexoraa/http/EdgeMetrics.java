@@ -21,6 +21,11 @@ public final class EdgeMetrics implements EngineMetrics {
     }
   }
 
+  /** Razorpay webhook POSTs by outcome (credited, duplicate, ignored, kept-for-operators, rejected-signature...). */
+  public void paymentWebhook(String outcome) {
+    Kamon.counter("flexoraa_payment_webhooks", "Razorpay webhook POSTs by outcome").withTag("outcome", outcome).increment();
+  }
+
   @Override
   public void eventsPersisted(String entityType, int count) {
     if (count > 0) {

@@ -66,6 +66,10 @@ public enum Endpoint {
   GET_TOKENS("GET", "tenants/{tenant}/tokens", Access.PERMISSION, permission(BILLING, READ)),
   LIST_TOKEN_LEDGER("GET", "tenants/{tenant}/tokens/ledger", Access.PERMISSION, permission(BILLING, READ)),
   LIST_TOKEN_NOTIFICATIONS("GET", "tenants/{tenant}/tokens/notifications", Access.PERMISSION, permission(BILLING, READ)),
+  /** Razorpay top-ups: buying is a billing write (Admin only); Razorpay's own webhook is outside /api (RazorpayWebhookRoutes). */
+  LIST_TOP_UPS("GET", "tenants/{tenant}/tokens/topups", Access.PERMISSION, permission(BILLING, READ)),
+  CREATE_TOP_UP("POST", "tenants/{tenant}/tokens/topups", Access.PERMISSION, permission(BILLING, WRITE)),
+  CONFIRM_TOP_UP("POST", "tenants/{tenant}/tokens/topups/{order}/confirm", Access.PERMISSION, permission(BILLING, WRITE)),
   /** Support grants: the platform operator only, audited through the tenant's events. */
   GRANT_TOKENS("POST", "tenants/{tenant}/tokens/grants", Access.OPERATOR, null);
 

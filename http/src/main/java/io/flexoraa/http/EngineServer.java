@@ -13,6 +13,8 @@ import io.flexoraa.engine.limits.RateLimits;
 import io.flexoraa.engine.ports.AiWork;
 import io.flexoraa.engine.tenant.TokenBudget;
 import io.flexoraa.engine.tenant.TokenDebits;
+import io.flexoraa.engine.tenant.TopUpPacks;
+import io.flexoraa.persistence.payments.PaymentOrders;
 import io.flexoraa.persistence.projection.TokenProjections;
 import io.flexoraa.persistence.readmodel.TokenQueries;
 import java.math.BigDecimal;
@@ -170,6 +172,9 @@ public final class EngineServer implements AutoCloseable {
           config.getBytes("flexoraa.http.webhook-max-bytes"), Duration.ofSeconds(10), clock,
           config.getInt("flexoraa.http.webhook-max-in-flight"));
       LeadQueries leadQueries = new LeadQueries(tenantJdbc, cipher);
+      TopUps topUps = topUps(system, config, jdbc, tenantJdbc, askTimeout, clock);
+      RazorpayWebhookRoutes razorpayWebhooks = new RazorpayWebhookRoutes(system, topUps, unrouted, metrics,
+          config.getDuration("flexoraa.http.body-read-timeout"), clock);
       ApiRoutes core = new ApiRoutes(system, authenticator, directory, leadQueries, unrouted, cipher,
           billing.planIds(), askTimeout);
       ApiRouter api = new ApiRouter(List.of(
@@ -180,7 +185,8 @@ public final class EngineServer implements AutoCloseable {
                   new BigDecimal(config.getString("flexoraa.billing.max-grant"))).handlers(),
               new PrivacyRoutes(system, tenantJdbc, leadQueries, new ConsentQueries(tenantJdbc, cipher), cipher,
                   identityIndex, keyEvents, clock, askTimeout).handlers(),
-              new MaintenanceRoutes(keyRotation, keyEvents, retentionSchedule).handlers()),
+              new MaintenanceRoutes(keyRotation, keyEvents, retentionSchedule).handlers(),
+              new TopUpRoutes(topUps).handlers()),
           authenticator,
           tenantId -> ClusterSharding.get(system).entityRefFor(TenantEntity.TYPE_KEY, tenantId)
               .ask(Tenant.Get::new, askTimeout)
@@ -188,7 +194,7 @@ public final class EngineServer implements AutoCloseable {
       OpsRoutes ops = new OpsRoutes(ready::get);
       EdgeHardening hardening = EdgeHardening.fromConfig(config);
 
-      Route route = new AllDirectives() {}.concat(ops.route(), webhooks.route(), api.route());
+      Route route = new AllDirectives() {}.concat(ops.route(), webhooks.route(), razorpayWebhooks.route(), api.route());
       ServerBinding binding = Http.get(system)
           .newServerAt(config.getString("flexoraa.http.host"), config.getInt("flexoraa.http.port"))
           .bind(hardening.wrap(EdgeErrors.seal(route)))
@@ -215,6 +221,20 @@ public final class EngineServer implements AutoCloseable {
       database.close();
       throw new IllegalStateException("the engine could not start: " + e.getMessage(), e);
     }
+  }
+
+  /** Razorpay top-ups; without keys the engine still starts and the top-up endpoints answer 503. */
+  private static TopUps topUps(ActorSystem<?> system, Config config, Jdbc jdbc, TenantJdbc tenantJdbc,
+      Duration askTimeout, Clock clock) {
+    RazorpaySettings razorpay = RazorpaySettings.fromConfig(config);
+    if (!razorpay.paymentsConfigured()) {
+      log.warn("RAZORPAY_KEY_ID / RAZORPAY_KEY_SECRET are not set: token top-ups answer 503 (payments not configured)");
+    }
+    if (!razorpay.webhookConfigured()) {
+      log.warn("RAZORPAY_WEBHOOK_SECRET is not set: POST /webhooks/razorpay answers 503 (Razorpay retries)");
+    }
+    return new TopUps(system, razorpay, TopUpPacks.fromConfig(config), new PaymentOrders(jdbc, tenantJdbc), askTimeout,
+        clock);
   }
 
   /** The journal's Slick pool connects to the same database the engine opened. */

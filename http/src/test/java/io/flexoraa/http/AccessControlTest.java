@@ -69,6 +69,9 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.GET_TOKENS, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.LIST_TOKEN_LEDGER, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.LIST_TOKEN_NOTIFICATIONS, EnumSet.of(R.Admin, R.Manager));
+    ALLOWED.put(Endpoint.LIST_TOP_UPS, EnumSet.of(R.Admin, R.Manager));
+    ALLOWED.put(Endpoint.CREATE_TOP_UP, EnumSet.of(R.Admin));
+    ALLOWED.put(Endpoint.CONFIRM_TOP_UP, EnumSet.of(R.Admin));
   }
 
   /** Endpoints outside the role table, and how they are guarded. */
@@ -224,6 +227,7 @@ class AccessControlTest {
     variables.put("user", userIds.getOrDefault(R.ReadOnly, "no-such-user"));
     variables.put("key", "no-such-key");
     variables.put("request", "no-such-request");
+    variables.put("order", "order_none");
     String path = endpoint.template();
     for (Map.Entry<String, String> variable : variables.entrySet()) {
       path = path.replace("{" + variable.getKey() + "}", variable.getValue());

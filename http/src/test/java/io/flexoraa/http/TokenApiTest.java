@@ -163,6 +163,23 @@ class TokenApiTest {
   }
 
   @Test
+  void withoutRazorpayKeysTopUpsAreUnavailableAndTheEngineRuns() {
+    HttpResponse<String> order = engine.post("/api/v1/tenants/" + tenantId + "/tokens/topups", admin, "{\"pack\": \"500\"}");
+    assertThat(order.statusCode()).isEqualTo(503);
+    assertThat(order.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(json(order).get("title").asText()).isEqualTo("Payments not configured");
+    HttpResponse<String> confirmation = engine.post("/api/v1/tenants/" + tenantId + "/tokens/topups/order_X/confirm",
+        admin, "{\"razorpay_payment_id\": \"pay_X\", \"razorpay_signature\": \"00\"}");
+    assertThat(confirmation.statusCode()).isEqualTo(503);
+    HttpResponse<String> webhook = engine.send(HttpRequest.newBuilder(URI.create(engine.baseUrl() + "/webhooks/razorpay"))
+        .header("X-Razorpay-Signature", "00").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+    assertThat(webhook.statusCode()).as("Razorpay retries until the secret is set").isEqualTo(503);
+    HttpResponse<String> listed = engine.get("/api/v1/tenants/" + tenantId + "/tokens/topups", admin);
+    assertThat(listed.statusCode()).isEqualTo(200);
+    assertThat(json(listed).get("total").asLong()).isZero();
+  }
+
+  @Test
   void grantsAreValidatedAndForTheOperatorOnly() {
     assertThat(json(grant("{\"tokens\": \"0.001\", \"reason\": \"x\"}", null)).get("field").asText()).isEqualTo("tokens");
     assertThat(grant("{\"tokens\": \"-5\", \"reason\": \"x\"}", null).statusCode()).isEqualTo(400);

@@ -36,7 +36,9 @@ import java.util.Set;
  *   <li>ReadOnly: leads read.
  * </ul>
  *
- * Every signed-in person may read their tenant's profile. The platform operator is not a tenant role and is
+ * Billing write (buying token top-ups) is Admin's alone: no grant below gives it to another role.
+ *
+ * <p>Every signed-in person may read their tenant's profile. The platform operator is not a tenant role and is
  * allowed everything by the edge.
  */
 public final class AccessPolicy {

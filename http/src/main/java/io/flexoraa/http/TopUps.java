@@ -1,0 +1,139 @@
+package io.flexoraa.http;
+
+import io.flexoraa.engine.tenant.TenantEntity;
+import io.flexoraa.engine.tenant.Tokens;
+import io.flexoraa.engine.tenant.TopUpPacks;
+import io.flexoraa.persistence.audit.AuditFeed;
+import io.flexoraa.persistence.audit.AuditLog;
+import io.flexoraa.persistence.payments.PaymentOrders;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * Token top-ups (PRODUCT §6): an order at Razorpay for a pack, recorded with its audit entry; then, for a payment of
+ * that order, a TOP_UP credit whose reference is Razorpay's payment id. The Tenant entity credits a reference once,
+ * so whichever of the client's confirmation and Razorpay's webhook arrives first credits and every later arrival
+ * (the other one, a retried webhook) is answered as a duplicate; the order is marked paid once, by the first.
+ * The credit's event reaches the audit trail as {@code tokens.topped-up}.
+ */
+final class TopUps {
+  /** Razorpay's ids (order_…, pay_…) are letters, digits and underscores. */
+  static final Pattern RAZORPAY_ID = Pattern.compile("[A-Za-z0-9_]{1,64}");
+
+  private final ClusterSharding sharding;
+  private final RazorpaySettings settings;
+  private final TopUpPacks packs;
+  private final PaymentOrders orders;
+  private final Duration askTimeout;
+  private final Clock clock;
+  private final RazorpayGateway gateway;
+
+  /** What a payment did: the tenant's credit (a duplicate when it was credited before) and the order afterwards. */
+  record Settled(Tokens.Credited credited, PaymentOrders.Order order) {}
+
+  TopUps(ActorSystem<?> system, RazorpaySettings settings, TopUpPacks packs, PaymentOrders orders, Duration askTimeout,
+      Clock clock) {
+    this.sharding = ClusterSharding.get(system);
+    this.settings = settings;
+    this.packs = packs;
+    this.orders = orders;
+    this.askTimeout = askTimeout;
+    this.clock = clock;
+    this.gateway = settings.paymentsConfigured()
+        ? new RazorpayGateway(settings.keyId(), settings.keySecret(), settings.apiUrl(), settings.requestTimeout(),
+            razorpayThreads(settings.clientThreads()))
+        : null;
+  }
+
+  /** Daemon threads: a call to Razorpay in flight at shutdown has nothing to save (the order is not recorded yet). */
+  private static ExecutorService razorpayThreads(int threads) {
+    return Executors.newFixedThreadPool(threads, task -> {
+      Thread thread = new Thread(task, "razorpay-client");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  boolean configured() {
+    return gateway != null;
+  }
+
+  RazorpaySettings settings() {
+    return settings;
+  }
+
+  TopUpPacks packs() {
+    return packs;
+  }
+
+  PaymentOrders orders() {
+    return orders;
+  }
+
+  /** Only when {@link #configured()}. */
+  boolean paymentSignatureValid(String orderId, String paymentId, String signature) {
+    return gateway.paymentSignatureValid(orderId, paymentId, signature);
+  }
+
+  /**
+   * Creates the order at Razorpay (amount in minor units, our receipt, the tenant in its notes), then records it and
+   * its audit entry. Fails with {@link RazorpayGateway.GatewayException} when Razorpay does not create it; nothing is
+   * recorded then. Only when {@link #configured()}.
+   */
+  CompletionStage<PaymentOrders.Order> order(String tenantId, TopUpPacks.Pack pack, String actor) {
+    String receipt = "topup_" + Secrets.random(12);
+    Map<String, String> notes = new LinkedHashMap<>();
+    notes.put("tenant_id", tenantId);
+    notes.put("pack", pack.id());
+    notes.put("tokens", pack.tokens().toPlainString());
+    return gateway.createOrder(pack.amount(), packs.currency(), receipt, notes).thenCompose(created -> {
+      if (!RAZORPAY_ID.matcher(created.id()).matches()
+          || created.amount() != pack.amount() || !packs.currency().equals(created.currency())) {
+        return CompletableFuture.failedFuture(new RazorpayGateway.GatewayException(
+            "Razorpay answered an order that is not the one asked for (" + created.amount() + " " + created.currency()
+                + ")", false));
+      }
+      Instant now = clock.instant();
+      PaymentOrders.Order order = new PaymentOrders.Order(created.id(), tenantId, pack.id(), pack.tokens(),
+          pack.amount(), packs.currency(), receipt, PaymentOrders.CREATED, null, null, actor, now, null);
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("orderId", order.orderId());
+      details.put("pack", pack.id());
+      details.put("tokens", pack.tokens().toPlainString());
+      details.put("amount", pack.amount());
+      details.put("currency", packs.currency());
+      details.put("receipt", receipt);
+      return orders.record(order, new AuditLog.NewEntry(tenantId, actor, "tokens.top-up-ordered", AuditFeed.TOKENS,
+          details));
+    });
+  }
+
+  /**
+   * Credits the order's tokens for {@code paymentId} (idempotent on the payment id) and marks the order paid if it
+   * is not yet. Safe to call any number of times, concurrently, from the confirmation and the webhook.
+   */
+  CompletionStage<Settled> settle(PaymentOrders.Order order, String paymentId, String actor, String via) {
+    String reason = "Razorpay top-up of " + order.pack() + " tokens, order " + order.orderId();
+    CompletionStage<Tokens.Credited> credited = sharding.entityRefFor(TenantEntity.TYPE_KEY, order.tenantId())
+        .askWithStatus(replyTo -> new Tokens.Credit(Tokens.CreditKind.TOP_UP, order.tokens(), paymentId, actor, reason,
+            replyTo), askTimeout);
+    return credited.thenCompose(credit -> orders.markPaid(order.orderId(), paymentId, via, clock.instant())
+        .thenApply(after -> new Settled(credit, after.orElse(order))));
+  }
+
+  /** The order with this id, whichever tenant placed it (for the webhook). */
+  CompletionStage<Optional<PaymentOrders.Order>> findAnyTenant(String orderId) {
+    return orders.findAnyTenant(orderId);
+  }
+}
