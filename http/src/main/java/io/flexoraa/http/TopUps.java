@@ -19,6 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Token top-ups (PRODUCT §6): an order at Razorpay for a pack, recorded with its audit entry; then, for a payment of
@@ -28,6 +30,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * The credit's event reaches the audit trail as {@code tokens.topped-up}.
  */
 final class TopUps {
+  private static final Logger log = LoggerFactory.getLogger(TopUps.class);
   /** Razorpay's ids (order_…, pay_…) are letters, digits and underscores. */
   static final Pattern RAZORPAY_ID = Pattern.compile("[A-Za-z0-9_]{1,64}");
 
@@ -129,7 +132,15 @@ final class TopUps {
         .askWithStatus(replyTo -> new Tokens.Credit(Tokens.CreditKind.TOP_UP, order.tokens(), paymentId, actor, reason,
             replyTo), askTimeout);
     return credited.thenCompose(credit -> orders.markPaid(order.orderId(), paymentId, via, clock.instant())
-        .thenApply(after -> new Settled(credit, after.orElse(order))));
+        .thenApply(after -> {
+          PaymentOrders.Order now = after.orElse(order);
+          if (now.paid() && !paymentId.equals(now.paymentId()) && !credit.duplicate()) {
+            // Razorpay lets an order be paid once; should a second payment arrive anyway, its money was received
+            log.warn("Order {} was paid by {} and now also by {}: both credited, the second may need a refund",
+                order.orderId(), now.paymentId(), paymentId);
+          }
+          return new Settled(credit, now);
+        }));
   }
 
   /** The order with this id, whichever tenant placed it (for the webhook). */

@@ -255,6 +255,18 @@ class RazorpayTopUpTest {
   }
 
   @Test
+  void aSecondPaymentForAPaidOrderIsMoneyReceivedAndCreditedToo() {
+    String orderId = order("100", 5_000);
+    String first = paymentId();
+    assertThat(json(webhook(paymentCaptured(orderId, first, 5_000, "USD"))).get("status").asText()).isEqualTo("credited");
+    String second = paymentId();
+    assertThat(json(webhook(paymentCaptured(orderId, second, 5_000, "USD"))).get("status").asText()).isEqualTo("credited");
+    assertThat(balance()).isEqualTo("950.00");
+    assertThat(json(engine.get(topUps(), admin)).get("items").get(0).get("paymentId").asText())
+        .as("the order keeps the payment that paid it").isEqualTo(first);
+  }
+
+  @Test
   void badOrMissingWebhookSignaturesAre401AndChangeNothing() {
     String orderId = order("100", 5_000);
     String body = paymentCaptured(orderId, paymentId(), 5_000, "USD");
