@@ -51,6 +51,8 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 public final class EdgeHardening extends AllDirectives {
   /** Webhook bodies are read, limited (3 MB, Meta's maximum) and counted by {@link WebhookRoutes} itself. */
   private static final String WEBHOOK_PATHS = "/webhooks/";
+  /** The CSV lead import streams its body, under a limit of its own ({@code lead-import.max-body-bytes}). */
+  private static final Pattern LEAD_IMPORT_PATH = Pattern.compile("/api/v1/tenants/[^/]+/leads/import/?");
   private static final String API_PATH = "/api";
   private static final Pattern ORIGIN = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\s]+");
 
@@ -170,11 +172,14 @@ public final class EdgeHardening extends AllDirectives {
   /**
    * A declared Content-Length over the limit is refused before a byte is read; a body of unknown length (chunked)
    * is read up to the limit and refused there. Either way 413, and the routes get the body whole (strict), so no
-   * route can forget the limit or meet it half-way through its own parsing.
+   * route can forget the limit or meet it half-way through its own parsing. The one exception is the CSV lead import:
+   * its body is streamed to the route (rows are stored while the file arrives) with its own, larger limit on the
+   * stream, which fails there with the same EntityStreamSizeException the route reports.
    */
   private Route limitedBody(Route inner) {
     return extractRequest(request -> {
       if (isUnder(request, WEBHOOK_PATHS)) return inner;
+      if (LEAD_IMPORT_PATH.matcher(request.getUri().path()).matches()) return streamedImport(request, inner);
       long limit = settings.apiMaxBodyBytes();
       HttpEntity entity = request.entity();
       OptionalLong declared = entity.getContentLengthOption();
@@ -190,9 +195,21 @@ public final class EdgeHardening extends AllDirectives {
     });
   }
 
+  private Route streamedImport(HttpRequest request, Route inner) {
+    long limit = settings.importMaxBodyBytes();
+    OptionalLong declared = request.entity().getContentLengthOption();
+    if (declared.isPresent() && declared.getAsLong() > limit) return complete(payloadTooLarge(limit));
+    return mapRequest(original -> original.withEntity((RequestEntity) original.entity().withSizeLimit(limit)),
+        () -> inner);
+  }
+
   private HttpResponse payloadTooLarge() {
+    return payloadTooLarge(settings.apiMaxBodyBytes());
+  }
+
+  private static HttpResponse payloadTooLarge(long limit) {
     return Problems.of(StatusCodes.PAYLOAD_TOO_LARGE, "Payload too large",
-        "request bodies are limited to " + settings.apiMaxBodyBytes() + " bytes");
+        "request bodies are limited to " + limit + " bytes");
   }
 
   private HttpResponse unreadable(Throwable failure) {
@@ -220,7 +237,8 @@ public final class EdgeHardening extends AllDirectives {
       List<String> allowedHeaders,
       Duration corsMaxAge,
       long apiMaxBodyBytes,
-      Duration bodyReadTimeout) {
+      Duration bodyReadTimeout,
+      long importMaxBodyBytes) {
 
     public Settings {
       allowedOrigins = List.copyOf(allowedOrigins);
@@ -239,6 +257,9 @@ public final class EdgeHardening extends AllDirectives {
       }
       allowedMethods.forEach(EdgeHardening::method);
       if (apiMaxBodyBytes <= 0) throw new IllegalArgumentException("flexoraa.http.api-max-body-bytes must be positive");
+      if (importMaxBodyBytes <= 0) {
+        throw new IllegalArgumentException("flexoraa.http.lead-import.max-body-bytes must be positive");
+      }
       if (corsMaxAge.isNegative()) throw new IllegalArgumentException("flexoraa.http.cors.max-age must not be negative");
     }
 
@@ -256,7 +277,8 @@ public final class EdgeHardening extends AllDirectives {
           cors.getStringList("allowed-headers"),
           cors.getDuration("max-age"),
           http.getBytes("api-max-body-bytes"),
-          http.getDuration("body-read-timeout"));
+          http.getDuration("body-read-timeout"),
+          http.getBytes("lead-import.max-body-bytes"));
     }
 
     /** A list in HOCON, or a comma-separated string from an environment variable. */

@@ -49,6 +49,9 @@ public enum Endpoint {
   UPDATE_USER("PATCH", "tenants/{tenant}/users/{user}", Access.PERMISSION, permission(USERS, WRITE)),
   REMOVE_USER("DELETE", "tenants/{tenant}/users/{user}", Access.PERMISSION, permission(USERS, WRITE)),
   LIST_LEADS("GET", "tenants/{tenant}/leads", Access.PERMISSION, permission(LEADS, READ)),
+  /** A lead from a web form or a CRM (an API key with the Manager role is the CRM case). */
+  SUBMIT_LEAD("POST", "tenants/{tenant}/leads", Access.PERMISSION, permission(LEADS, WRITE)),
+  IMPORT_LEADS("POST", "tenants/{tenant}/leads/import", Access.PERMISSION, permission(LEADS, WRITE)),
   GET_LEAD("GET", "tenants/{tenant}/leads/{lead}", Access.PERMISSION, permission(LEADS, READ)),
   LIST_MESSAGES("GET", "tenants/{tenant}/leads/{lead}/messages", Access.PERMISSION, permission(LEADS, READ)),
   LIST_CONSENTS("GET", "tenants/{tenant}/leads/{lead}/consents", Access.PERMISSION, permission(LEADS, READ)),

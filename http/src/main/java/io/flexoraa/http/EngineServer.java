@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigFactory;
 import io.flexoraa.engine.channel.ChannelAccountEntity;
 import io.flexoraa.engine.ingest.ConsentKeywords;
 import io.flexoraa.engine.ingest.LeadIntake;
+import io.flexoraa.engine.ingest.LeadSubmissions;
+import io.flexoraa.engine.ingest.SubmissionForm;
 import io.flexoraa.engine.ingest.WhatsAppIngest;
 import io.flexoraa.engine.lead.LeadEntity;
 import io.flexoraa.engine.tenant.Billing;
@@ -15,6 +17,7 @@ import io.flexoraa.engine.tenant.TokenBudget;
 import io.flexoraa.engine.tenant.TokenDebits;
 import io.flexoraa.engine.tenant.TopUpPacks;
 import io.flexoraa.persistence.payments.PaymentOrders;
+import io.flexoraa.engine.verification.VerificationSettings;
 import io.flexoraa.persistence.projection.TokenProjections;
 import io.flexoraa.persistence.readmodel.TokenQueries;
 import java.math.BigDecimal;
@@ -146,6 +149,11 @@ public final class EngineServer implements AutoCloseable {
           system, identityIndex, cipher, unrouted, metrics, ConsentKeywords.fromConfig(config), ingestTimeout,
           limits.aiWorkQueue());
       WhatsAppIngest ingest = new WhatsAppIngest(system, directory, leadIntake, unrouted, metrics, Json.MAPPER, ingestTimeout);
+      LeadSubmissions submissions = new LeadSubmissions(system, identityIndex, cipher, tokenDebits,
+          VerificationSettings.fromConfig(config), metrics, clock, config.getDuration("flexoraa.intake.ask-timeout"));
+      LeadIntakeRoutes leadIntakeRoutes = new LeadIntakeRoutes(system, submissions,
+          new SubmissionForm(SubmissionForm.Limits.fromConfig(config), submissions.verifier()), limits.admission(),
+          LeadIntakeRoutes.ImportSettings.fromConfig(config));
 
       Secrets.OperatorKey operator = Secrets.operatorKey(config.getString("flexoraa.operator-key"), dataDirectory);
       String appSecret = config.getString("flexoraa.meta.app-secret");
@@ -179,6 +187,7 @@ public final class EngineServer implements AutoCloseable {
           billing.planIds(), askTimeout);
       ApiRouter api = new ApiRouter(List.of(
               core.handlers(),
+              leadIntakeRoutes.handlers(),
               authRoutes.handlers(),
               new AuditRoutes(auditTrail).handlers(),
               new TokenRoutes(system, new TokenQueries(tenantJdbc), askTimeout,

@@ -52,6 +52,8 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.UPDATE_USER, EnumSet.of(R.Admin));
     ALLOWED.put(Endpoint.REMOVE_USER, EnumSet.of(R.Admin));
     ALLOWED.put(Endpoint.LIST_LEADS, LEAD_READERS);
+    ALLOWED.put(Endpoint.SUBMIT_LEAD, EnumSet.of(R.Admin, R.Manager, R.SDR));
+    ALLOWED.put(Endpoint.IMPORT_LEADS, EnumSet.of(R.Admin, R.Manager, R.SDR));
     ALLOWED.put(Endpoint.GET_LEAD, LEAD_READERS);
     ALLOWED.put(Endpoint.LIST_MESSAGES, LEAD_READERS);
     ALLOWED.put(Endpoint.LIST_CONSENTS, LEAD_READERS);

@@ -13,12 +13,19 @@ import io.flexoraa.engine.lead.LeadModel.InboundMessage;
 import io.flexoraa.engine.lead.LeadModel.LeadAnonymized;
 import io.flexoraa.engine.lead.LeadModel.LeadCreated;
 import io.flexoraa.engine.lead.LeadModel.LeadSnapshot;
+import io.flexoraa.engine.lead.LeadModel.LeadSubmitted;
+import io.flexoraa.engine.lead.LeadModel.LeadVerified;
 import io.flexoraa.engine.lead.LeadModel.MessageReceived;
 import io.flexoraa.engine.lead.LeadModel.MessageStatusChanged;
 import io.flexoraa.engine.lead.LeadModel.PhoneNumberChanged;
 import io.flexoraa.engine.lead.LeadModel.RecordConsent;
+import io.flexoraa.engine.lead.LeadModel.RecordVerification;
 import io.flexoraa.engine.lead.LeadModel.Rejection;
 import io.flexoraa.engine.lead.LeadModel.StatusChange;
+import io.flexoraa.engine.lead.LeadModel.Submission;
+import io.flexoraa.engine.lead.LeadModel.SubmissionAccepted;
+import io.flexoraa.engine.lead.LeadModel.SubmissionView;
+import io.flexoraa.engine.lead.LeadModel.SubmitLead;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +48,10 @@ import java.util.Set;
  * idempotent on its record id; the state keeps the consent in force per (channel, purpose) — the one given last —
  * and the recent records by id. Anonymization forgets the identifiers for good (they are never learnt again) and
  * keeps what is not personal content: counts, dedup ids, statuses and the consent evidence.
+ *
+ * <p>Submissions (web forms, CRMs, CSV imports): the same lead a WhatsApp message reaches, created by the first
+ * submission or attached to by later ones, idempotent on the submission id (the last {@code dedupWindow} are
+ * remembered with their outcome and verification, so a retried request is answered as the first one was).
  */
 public final class Lead implements CborSerializable {
 
@@ -57,6 +68,8 @@ public final class Lead implements CborSerializable {
   /** The last {@code dedupWindow} consent records by record id, so that a retried command is answered, not repeated. */
   private final LinkedHashMap<String, ConsentView> recentConsentRecords;
   private Anonymized anonymization;
+  /** The last {@code dedupWindow} submissions by submission id, with their verification once recorded. */
+  private final LinkedHashMap<String, SubmissionView> recentSubmissions;
 
   /** What a command amounts to: the events to persist (none for a repeat), or why it is refused. */
   public sealed interface Decision {
@@ -71,7 +84,7 @@ public final class Lead implements CborSerializable {
 
   public static Lead empty() {
     return new Lead(null, null, null, new LinkedHashMap<>(), new LinkedHashSet<>(), new LinkedHashMap<>(), 0, null,
-        new LinkedHashMap<>(), new LinkedHashMap<>(), null);
+        new LinkedHashMap<>(), new LinkedHashMap<>(), null, new LinkedHashMap<>());
   }
 
   @JsonCreator
@@ -86,7 +99,8 @@ public final class Lead implements CborSerializable {
       @JsonProperty("lastInboundAt") Instant lastInboundAt,
       @JsonProperty("consents") LinkedHashMap<String, ConsentView> consents,
       @JsonProperty("recentConsentRecords") LinkedHashMap<String, ConsentView> recentConsentRecords,
-      @JsonProperty("anonymization") Anonymized anonymization) {
+      @JsonProperty("anonymization") Anonymized anonymization,
+      @JsonProperty("recentSubmissions") LinkedHashMap<String, SubmissionView> recentSubmissions) {
     this.tenantId = tenantId;
     this.leadId = leadId;
     this.channel = channel;
@@ -99,6 +113,8 @@ public final class Lead implements CborSerializable {
     this.consents = consents == null ? new LinkedHashMap<>() : consents;
     this.recentConsentRecords = recentConsentRecords == null ? new LinkedHashMap<>() : recentConsentRecords;
     this.anonymization = anonymization;
+    // snapshots taken before API intake existed have none
+    this.recentSubmissions = recentSubmissions == null ? new LinkedHashMap<>() : recentSubmissions;
   }
 
   // ---- decisions ----
@@ -186,6 +202,52 @@ public final class Lead implements CborSerializable {
     return new Decision.Persist(List.of(new LeadAnonymized(tenantId, leadId, requestId, actor, clock.instant())));
   }
 
+  /**
+   * Takes in a submitted lead: a new lead is created with the submission's identifiers, an existing one learns the
+   * identifiers it lacked (an anonymized one learns none, as with messages). A submission id already taken in
+   * persists nothing.
+   */
+  public Decision decideSubmit(SubmitLead command, Clock clock) {
+    Submission submission = command.submission();
+    if (submission == null) return new Decision.Refuse(new Rejection.MissingField("submission"));
+    Rejection missing = firstMissing(
+        "tenantId", command.tenantId(), "leadId", command.leadId(), "submissionId", submission.submissionId(),
+        "via", submission.via(), "actor", submission.actor());
+    if (missing != null) return new Decision.Refuse(missing);
+    if (command.identifiers().isEmpty()) return new Decision.Refuse(new Rejection.MissingField("identifiers"));
+    if (recentSubmissions.containsKey(submission.submissionId())) return new Decision.Persist(List.of());
+    Instant now = clock.instant();
+    List<Event> events = new ArrayList<>();
+    boolean creates = !exists();
+    if (creates) {
+      events.add(new LeadCreated(
+          command.tenantId(), command.leadId(), LeadModel.API_CHANNEL, command.identifiers(), submission.nameEnc(), now));
+    } else if (!anonymized()) {
+      for (Identifier identifier : command.identifiers()) {
+        if (!identifiers.containsKey(identifier.index())) {
+          events.add(new IdentifierAttached(tenantId, leadId, identifier, now));
+        }
+      }
+    }
+    events.add(new LeadSubmitted(
+        creates ? command.tenantId() : tenantId, creates ? command.leadId() : leadId, submission,
+        command.identifiers(), creates, now));
+    return new Decision.Persist(events);
+  }
+
+  /** Records a submission's verification; the first recorded stands, so a repeat persists nothing. */
+  public Decision decideVerification(RecordVerification command, Clock clock) {
+    Rejection missing = firstMissing("submissionId", command.submissionId());
+    if (missing != null) return new Decision.Refuse(missing);
+    if (command.verification() == null) return new Decision.Refuse(new Rejection.MissingField("verification"));
+    if (!exists()) return new Decision.Refuse(new Rejection.UnknownLead());
+    SubmissionView submission = recentSubmissions.get(command.submissionId());
+    if (submission == null) return new Decision.Refuse(new Rejection.UnknownSubmission(command.submissionId()));
+    if (submission.verification() != null) return new Decision.Persist(List.of());
+    return new Decision.Persist(List.of(
+        new LeadVerified(tenantId, leadId, command.submissionId(), command.verification(), clock.instant())));
+  }
+
   /** Pairs of (field name, value); the first blank value is the rejection. */
   private static Rejection firstMissing(String... namesAndValues) {
     for (int i = 0; i < namesAndValues.length; i += 2) {
@@ -245,6 +307,16 @@ public final class Lead implements CborSerializable {
       String key = consentKey(view.channel(), view.purpose());
       ConsentView current = consents.get(key);
       if (current == null || !view.givenAt().isBefore(current.givenAt())) consents.put(key, view);
+    } else if (event instanceof LeadSubmitted submitted) {
+      // the identifiers came with the LeadCreated or IdentifierAttached before it; this records the submission
+      String id = submitted.submission().submissionId();
+      recentSubmissions.put(id, new SubmissionView(id, submitted.createdLead(), null));
+      while (recentSubmissions.size() > dedupWindow) {
+        recentSubmissions.remove(recentSubmissions.keySet().iterator().next());
+      }
+    } else if (event instanceof LeadVerified verified) {
+      recentSubmissions.computeIfPresent(verified.submissionId(),
+          (id, submission) -> new SubmissionView(id, submission.createdLead(), verified.verification()));
     } else if (event instanceof LeadAnonymized anonymized) {
       identifiers.clear();
       anonymization = new Anonymized(
@@ -271,7 +343,7 @@ public final class Lead implements CborSerializable {
   public Lead copy() {
     return new Lead(tenantId, leadId, channel, new LinkedHashMap<>(identifiers), new LinkedHashSet<>(recentMessageIds),
         new LinkedHashMap<>(statusByMessage), inboundCount, lastInboundAt, new LinkedHashMap<>(consents),
-        new LinkedHashMap<>(recentConsentRecords), anonymization);
+        new LinkedHashMap<>(recentConsentRecords), anonymization, new LinkedHashMap<>(recentSubmissions));
   }
 
   // ---- queries ----
@@ -300,6 +372,14 @@ public final class Lead implements CborSerializable {
     return consents.get(consentKey(channel, purpose));
   }
 
+  /** How a remembered submission turned out, or null when the id is unknown (or evicted from the window). */
+  public SubmissionAccepted submissionOutcome(String submissionId, boolean repeated) {
+    SubmissionView submission = recentSubmissions.get(submissionId);
+    if (submission == null) return null;
+    return new SubmissionAccepted(
+        leadId, submissionId, submission.createdLead(), repeated, submission.verification(), 0);
+  }
+
   public String getTenantId() { return tenantId; }
   public String getLeadId() { return leadId; }
   public String getChannel() { return channel; }
@@ -311,6 +391,7 @@ public final class Lead implements CborSerializable {
   public LinkedHashMap<String, ConsentView> getConsents() { return new LinkedHashMap<>(consents); }
   public LinkedHashMap<String, ConsentView> getRecentConsentRecords() { return new LinkedHashMap<>(recentConsentRecords); }
   public Anonymized getAnonymization() { return anonymization; }
+  public LinkedHashMap<String, SubmissionView> getRecentSubmissions() { return new LinkedHashMap<>(recentSubmissions); }
 
   public String statusOf(String platformMessageId) {
     return statusByMessage.get(platformMessageId);

@@ -10,6 +10,9 @@ import io.flexoraa.engine.lead.LeadModel.GetLead;
 import io.flexoraa.engine.lead.LeadModel.ReceiveMessages;
 import io.flexoraa.engine.lead.LeadModel.RecordConsent;
 import io.flexoraa.engine.lead.LeadModel.RecordStatuses;
+import io.flexoraa.engine.lead.LeadModel.RecordVerification;
+import io.flexoraa.engine.lead.LeadModel.SubmissionAccepted;
+import io.flexoraa.engine.lead.LeadModel.SubmitLead;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +37,8 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 /**
  * One lead of one tenant, sharded by {@code tenantId:leadId}. It receives the messages routed to it (idempotent on
  * the platform message id), records delivery statuses (never backwards), re-keys itself when WhatsApp reports
- * a new number, records consent evidence and anonymizes itself on an approved erasure request. The rules live in
+ * a new number, records consent evidence, takes in submissions from forms, CRMs and imports (idempotent on the
+ * submission id) with their verification, and anonymizes itself on an approved erasure request. The rules live in
  * {@link Lead}; this class only persists what they decide and replies once the events are durable, which is what
  * lets the webhook acknowledge Meta. A refused command persists nothing and is answered with an error.
  */
@@ -102,6 +106,9 @@ public final class LeadEntity extends EventSourcedBehaviorWithEnforcedReplies<Co
         .onCommand(Anonymize.class, (state, command) -> reply(
             state.decideAnonymize(command.requestId(), command.actor(), clock), command.replyTo(),
             Lead::getAnonymization, state))
+        .onCommand(SubmitLead.class, this::onSubmit)
+        .onCommand(RecordVerification.class, (state, command) -> submissionReply(
+            state.decideVerification(command, clock), command.submissionId(), command.replyTo(), state))
         .onCommand(GetLead.class, (state, command) -> Effect().reply(command.replyTo(), state.snapshot()))
         .build();
   }
@@ -127,6 +134,23 @@ public final class LeadEntity extends EventSourcedBehaviorWithEnforcedReplies<Co
         new Accepted(command.leadId(), events.size(), command.statuses().size() - events.size());
     if (events.isEmpty()) return Effect().reply(command.replyTo(), StatusReply.success(accepted));
     return Effect().persist(events).thenReply(command.replyTo(), updated -> StatusReply.success(accepted));
+  }
+
+  private ReplyEffect<Event, Lead> onSubmit(Lead state, SubmitLead command) {
+    return submissionReply(
+        state.decideSubmit(command, clock), command.submission().submissionId(), command.replyTo(), state);
+  }
+
+  /** Answers with the submission's outcome; one that persisted nothing is answered from the state, as a repeat. */
+  private ReplyEffect<Event, Lead> submissionReply(
+      Decision decision, String submissionId, ActorRef<StatusReply<SubmissionAccepted>> replyTo, Lead state) {
+    if (decision instanceof Decision.Refuse refuse) {
+      return Effect().reply(replyTo, StatusReply.error(refuse.rejection().message()));
+    }
+    List<Event> events = ((Decision.Persist) decision).events();
+    if (events.isEmpty()) return Effect().reply(replyTo, StatusReply.success(state.submissionOutcome(submissionId, true)));
+    return Effect().persist(events).thenReply(replyTo, updated -> StatusReply.<SubmissionAccepted>success(
+        updated.submissionOutcome(submissionId, false).withPersistedEvents(events.size())));
   }
 
   /** Persists what was decided and answers from the state after it; a repeat is answered from the state as it is. */

@@ -3,6 +3,7 @@ package io.flexoraa.engine.lead;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.flexoraa.engine.CborSerializable;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -19,6 +20,11 @@ public final class LeadModel {
   public static final String PHONE = "phone";
   public static final String WA_ID = "wa_id";
   public static final String BSUID = "bsuid";
+  /** An e-mail address, lower-cased, as a web form or CRM gives it. */
+  public static final String EMAIL = "email";
+
+  /** The channel of a lead first known through a form, a CRM or an import rather than a messaging platform. */
+  public static final String API_CHANNEL = "api";
 
   /** Consent signals an inbound message can carry (see {@link InboundMessage#consentSignal()}). */
   public static final String OPT_OUT = "opt-out";
@@ -52,6 +58,57 @@ public final class LeadModel {
       changedTo = changedTo == null ? List.of() : List.copyOf(changedTo);
     }
   }
+
+  /** Campaign attribution of a submission, as the form or CRM gave it (not personal data); any part may be null. */
+  public record Utm(String source, String medium, String campaign, String term, String content)
+      implements CborSerializable {
+    public static final Utm NONE = new Utm(null, null, null, null, null);
+  }
+
+  /**
+   * A lead handed in by a web form, a CRM or a CSV import. {@code submissionId} is the client's idempotency key (or
+   * one derived from the CSV row); {@code via} says which door it came through ({@code api}, {@code csv-import});
+   * {@code source} is the caller's own label (the form, the campaign site). The {@code Enc} fields are ciphertext
+   * under the lead's key, or null.
+   */
+  public record Submission(
+      String submissionId, String via, String source, Utm utm, String nameEnc, String emailEnc, String messageEnc,
+      String actor, Instant submittedAt) implements CborSerializable {
+    public Submission {
+      utm = utm == null ? Utm.NONE : utm;
+    }
+  }
+
+  /** What verification found, or why it was skipped: a {@link Verification#VERIFIED} or {@link Verification#SKIPPED}. */
+  public record Verification(
+      String status,
+      /** Why verification was skipped (the token budget's refusal, e.g. {@code ai-paused}), else null. */
+      String skippedReason,
+      Boolean phoneValid,
+      Boolean phoneMobileCapable,
+      /** The lead that already held one of the submitted identifiers, when there is one. */
+      String duplicateOf,
+      /** One of the identifiers belonged to a lead that was erased. */
+      boolean previouslyErased,
+      /** 0–1, two decimals; null when skipped. */
+      BigDecimal fraudScore,
+      List<String> signals,
+      BigDecimal tokensDebited) implements CborSerializable {
+    public static final String VERIFIED = "verified";
+    public static final String SKIPPED = "skipped";
+
+    public Verification {
+      signals = signals == null ? List.of() : List.copyOf(signals);
+    }
+
+    public static Verification skipped(String reason) {
+      return new Verification(SKIPPED, reason, null, null, null, false, null, List.of(), BigDecimal.ZERO);
+    }
+  }
+
+  /** A submission as the lead remembers it: whether it created the lead, and its verification once recorded. */
+  public record SubmissionView(String submissionId, boolean createdLead, Verification verification)
+      implements CborSerializable {}
 
   /** Delivery status of an outbound message. */
   public record StatusChange(
@@ -113,6 +170,28 @@ public final class LeadModel {
   public record Anonymize(String requestId, String actor, ActorRef<StatusReply<Anonymized>> replyTo)
       implements Command {}
 
+  /**
+   * Take in a lead submitted by a form, a CRM or an import: creates the lead when it is new, else attaches the
+   * identifiers it did not have. Idempotent on {@code submission.submissionId()}: a repeat persists nothing and is
+   * answered with the first outcome.
+   */
+  public record SubmitLead(
+      String tenantId,
+      String leadId,
+      List<Identifier> identifiers,
+      Submission submission,
+      ActorRef<StatusReply<SubmissionAccepted>> replyTo)
+      implements Command {
+    public SubmitLead {
+      identifiers = List.copyOf(identifiers);
+    }
+  }
+
+  /** Record the verification of a submission; the first one recorded stands, a repeat persists nothing. */
+  public record RecordVerification(
+      String submissionId, Verification verification, ActorRef<StatusReply<SubmissionAccepted>> replyTo)
+      implements Command {}
+
   public record GetLead(ActorRef<LeadSnapshot> replyTo) implements Command {}
 
   // ---- replies ----
@@ -129,6 +208,19 @@ public final class LeadModel {
 
     public Accepted(String leadId, int persistedEvents, int duplicates) {
       this(leadId, persistedEvents, duplicates, List.of());
+    }
+  }
+
+  /**
+   * The outcome of a submission: the lead it landed on, whether it created that lead, whether this was a repeat of
+   * a submission already taken in, its verification (null until recorded), and how many events the command persisted.
+   */
+  public record SubmissionAccepted(
+      String leadId, String submissionId, boolean createdLead, boolean repeated, Verification verification,
+      int persistedEvents)
+      implements CborSerializable {
+    public SubmissionAccepted withPersistedEvents(int events) {
+      return new SubmissionAccepted(leadId, submissionId, createdLead, repeated, verification, events);
     }
   }
 
@@ -173,6 +265,13 @@ public final class LeadModel {
       }
     }
 
+    record UnknownSubmission(String submissionId) implements Rejection {
+      @Override
+      public String message() {
+        return "the lead has no submission " + submissionId;
+      }
+    }
+
     record MissingField(String field) implements Rejection {
       @Override
       public String message() {
@@ -191,7 +290,9 @@ public final class LeadModel {
     @JsonSubTypes.Type(value = MessageStatusChanged.class, name = "message-status-changed.v1"),
     @JsonSubTypes.Type(value = PhoneNumberChanged.class, name = "phone-number-changed.v1"),
     @JsonSubTypes.Type(value = ConsentRecorded.class, name = "consent-recorded.v1"),
-    @JsonSubTypes.Type(value = LeadAnonymized.class, name = "lead-anonymized.v1")
+    @JsonSubTypes.Type(value = LeadAnonymized.class, name = "lead-anonymized.v1"),
+    @JsonSubTypes.Type(value = LeadSubmitted.class, name = "lead-submitted.v1"),
+    @JsonSubTypes.Type(value = LeadVerified.class, name = "lead-verified.v1")
   })
   public sealed interface Event extends CborSerializable {
     String tenantId();
@@ -238,5 +339,24 @@ public final class LeadModel {
 
   /** The lead was anonymized on request {@code requestId}; from here on it holds no identifiers. */
   public record LeadAnonymized(String tenantId, String leadId, String requestId, String actor, Instant at)
+      implements Event {}
+
+  /**
+   * A form, CRM or import handed this lead in. {@code identifiers} are those the submission carried (also the ones
+   * the lead already had); {@code createdLead} says whether it created the lead (then a {@link LeadCreated} precedes
+   * it in the same write).
+   */
+  public record LeadSubmitted(
+      String tenantId, String leadId, Submission submission, List<Identifier> identifiers, boolean createdLead,
+      Instant at)
+      implements Event {
+    public LeadSubmitted {
+      identifiers = identifiers == null ? List.of() : List.copyOf(identifiers);
+    }
+  }
+
+  /** The verification of submission {@code submissionId} (PRODUCT §4.1), or why it was skipped. */
+  public record LeadVerified(
+      String tenantId, String leadId, String submissionId, Verification verification, Instant at)
       implements Event {}
 }

@@ -62,4 +62,15 @@ class LeadEventCompatibilityTest {
     assertThat(lead.getRecentConsentRecords()).isEmpty();
     assertThat(lead.getInboundCount()).isEqualTo(1);
   }
+
+  @Test
+  void aSnapshotFromBeforeApiIntakeReadsAsALeadWithNoSubmissions() throws Exception {
+    Lead lead = (Lead) read(Lead.class, """
+        {"tenantId":"tenant-acme","leadId":"lead-1","channel":"whatsapp","identifiers":{},
+         "recentMessageIds":["wamid.1"],"statusByMessage":{},"inboundCount":1,"lastInboundAt":null,
+         "consents":{},"recentConsentRecords":{},"anonymization":null}""");
+
+    assertThat(lead.getRecentSubmissions()).isEmpty();
+    assertThat(lead.submissionOutcome("api:any", false)).isNull();
+  }
 }

@@ -30,6 +30,12 @@ public final class AuditFeed {
       return entry(created.tenantId(), ENGINE, "lead.created", created.leadId(), created.at(),
           "channel", created.channel(), "identifierKinds", created.identifiers().stream().map(LeadModel.Identifier::kind).toList());
     }
+    if (event instanceof LeadModel.LeadSubmitted submitted) {
+      LeadModel.Submission submission = submitted.submission();
+      return entry(submitted.tenantId(), submission.actor(), "lead.submitted", submitted.leadId(), submitted.at(),
+          "submissionId", submission.submissionId(), "via", submission.via(), "createdLead", submitted.createdLead(),
+          "identifierKinds", submitted.identifiers().stream().map(LeadModel.Identifier::kind).toList());
+    }
     if (event instanceof LeadModel.PhoneNumberChanged changed) {
       return entry(changed.tenantId(), ENGINE, "lead.identifiers-changed", changed.leadId(), changed.at(),
           "platformMessageId", changed.platformMessageId(),

@@ -115,7 +115,7 @@ public final class Retention {
       for (String[] lead : leads) {
         cipher.shredLead(lead[0], lead[1]).toCompletableFuture().join();
         onLeadShredded.accept(lead[0], lead[1]);
-        update("UPDATE leads SET name_enc = NULL, phone_enc = NULL, wa_id_enc = NULL, bsuid_enc = NULL, "
+        update("UPDATE leads SET name_enc = NULL, phone_enc = NULL, wa_id_enc = NULL, bsuid_enc = NULL, email_enc = NULL, "
             + "conversation_expired_at = ?, pii_masked_at = COALESCE(pii_masked_at, ?) WHERE tenant_id = ? AND lead_id = ?",
             Timestamp.from(now), Timestamp.from(now), lead[0], lead[1]);
         byTenant.merge(lead[0], new Counts(0, 1, 0), Counts::plus);
@@ -135,7 +135,7 @@ public final class Retention {
             .flatMap(leadCipher -> decryptQuietly(leadCipher, lead[2]))
             .map(Retention::maskPhone)
             .orElse(null);
-        update("UPDATE leads SET name_enc = NULL, phone_enc = NULL, wa_id_enc = NULL, bsuid_enc = NULL, "
+        update("UPDATE leads SET name_enc = NULL, phone_enc = NULL, wa_id_enc = NULL, bsuid_enc = NULL, email_enc = NULL, "
             + "pii_masked_at = ?, phone_masked = COALESCE(?::text, phone_masked) WHERE tenant_id = ? AND lead_id = ?",
             Timestamp.from(now), mask, lead[0], lead[1]);
         byTenant.merge(lead[0], new Counts(0, 0, 1), Counts::plus);

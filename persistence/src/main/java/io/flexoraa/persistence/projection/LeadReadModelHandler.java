@@ -18,10 +18,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the {@code leads}, {@code lead_messages} and {@code consent_records} read models from the lead event stream.
- * A group of events is written in one transaction together with the projection offset (exactly-once). Every write is
- * also idempotent on its own — message rows on the platform id, statuses guarded by rank, consent on the record id —
- * so even a replay changes nothing.
+ * Builds the {@code leads}, {@code lead_messages}, {@code consent_records} and {@code lead_submissions} read models
+ * from the lead event stream. A group of events is written in one transaction together with the projection offset
+ * (exactly-once). Every write is also idempotent on its own — message rows on the platform id, statuses guarded by
+ * rank, consent on the record id, submissions on the submission id — so even a replay changes nothing.
+ *
+ * <p>A submission (form, CRM, import) adds a {@code lead_submissions} row, fills the lead's name and e-mail when it
+ * has none, sets its first-touch attribution (source and UTM) when it has none, and puts the submitted message in
+ * the conversation as an inbound {@code form} message (id {@code submission:<id>}), so the rep sees what the lead
+ * wrote. Its verification updates the submission row and, as the latest, the lead.
  *
  * <p>Anonymization nulls every personal column of the lead ({@link #PERSONAL_COLUMNS}) in the same transaction, and
  * every later write checks {@code leads.anonymized_at}, so an event the lead persisted after its anonymization (a
@@ -35,7 +40,7 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
    * test compares this with the schema, so a new {@code *_enc} column cannot be forgotten here.
    */
   static final Map<String, List<String>> PERSONAL_COLUMNS = Map.of(
-      "leads", List.of("name_enc", "phone_enc", "wa_id_enc", "bsuid_enc"),
+      "leads", List.of("name_enc", "phone_enc", "wa_id_enc", "bsuid_enc", "email_enc"),
       "lead_messages", List.of("text_enc"),
       "consent_records", List.of("ip_enc", "user_agent_enc"));
 
@@ -43,6 +48,8 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
   private static final String UNLESS_ANONYMIZED =
       "CASE WHEN EXISTS (SELECT 1 FROM leads WHERE tenant_id = ? AND lead_id = ? AND anonymized_at IS NOT NULL)"
           + " THEN NULL ELSE ? END";
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper SIGNALS = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final String tag;
 
@@ -85,6 +92,10 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
       consentRecorded(connection, recorded);
     } else if (event instanceof LeadModel.LeadAnonymized anonymized) {
       leadAnonymized(connection, anonymized);
+    } else if (event instanceof LeadModel.LeadSubmitted submitted) {
+      leadSubmitted(connection, submitted);
+    } else if (event instanceof LeadModel.LeadVerified verified) {
+      leadVerified(connection, verified);
     }
   }
 
@@ -92,9 +103,11 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
     Identifier phone = find(created.identifiers(), LeadModel.PHONE);
     Identifier waId = find(created.identifiers(), LeadModel.WA_ID);
     Identifier bsuid = find(created.identifiers(), LeadModel.BSUID);
+    Identifier email = find(created.identifiers(), LeadModel.EMAIL);
     try (PreparedStatement insert = connection.prepareStatement(
         "INSERT INTO leads (tenant_id, lead_id, channel, name_enc, phone_enc, phone_index, phone_valid, wa_id_enc,"
-            + " bsuid_enc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            + " bsuid_enc, created_at, updated_at, email_enc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT DO NOTHING")) {
       insert.setString(1, created.tenantId());
       insert.setString(2, created.leadId());
       insert.setString(3, created.channel());
@@ -106,6 +119,7 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
       insert.setString(9, bsuid == null ? null : bsuid.valueEnc());
       insert.setTimestamp(10, Timestamp.from(created.at()));
       insert.setTimestamp(11, Timestamp.from(created.at()));
+      insert.setString(12, email == null ? null : email.valueEnc());
       insert.executeUpdate();
     }
   }
@@ -123,6 +137,8 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
           + (replace ? "" : " AND wa_id_enc IS NULL");
       case LeadModel.BSUID -> "UPDATE leads SET bsuid_enc = ?, updated_at = now() WHERE tenant_id = ? AND lead_id = ?"
           + (replace ? "" : " AND bsuid_enc IS NULL");
+      case LeadModel.EMAIL -> "UPDATE leads SET email_enc = ?, updated_at = now() WHERE tenant_id = ? AND lead_id = ?"
+          + (replace ? "" : " AND email_enc IS NULL");
       default -> null;
     };
     if (sql == null) return;
@@ -237,6 +253,131 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
       insert.setTimestamp(index, Timestamp.from(recorded.recordedAt()));
       insert.executeUpdate();
     }
+  }
+
+  private void leadSubmitted(Connection connection, LeadModel.LeadSubmitted submitted) throws SQLException {
+    LeadModel.Submission submission = submitted.submission();
+    LeadModel.Utm utm = submission.utm();
+    int inserted;
+    try (PreparedStatement insert = connection.prepareStatement(
+        "INSERT INTO lead_submissions (tenant_id, lead_id, submission_id, via, source, utm_source, utm_medium,"
+            + " utm_campaign, utm_term, utm_content, created_lead, actor, submitted_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, submission_id) DO NOTHING")) {
+      int index = 1;
+      insert.setString(index++, submitted.tenantId());
+      insert.setString(index++, submitted.leadId());
+      insert.setString(index++, submission.submissionId());
+      insert.setString(index++, submission.via());
+      insert.setString(index++, submission.source());
+      for (String part : attribution(utm)) insert.setString(index++, part);
+      insert.setBoolean(index++, submitted.createdLead());
+      insert.setString(index++, submission.actor());
+      insert.setTimestamp(index, Timestamp.from(submission.submittedAt()));
+      inserted = insert.executeUpdate();
+    }
+    if (inserted == 0) return;
+    Timestamp at = Timestamp.from(submitted.at());
+    try (PreparedStatement update = connection.prepareStatement(
+        "UPDATE leads SET submission_count = submission_count + 1,"
+            + " last_submitted_at = GREATEST(COALESCE(last_submitted_at, ?), ?), updated_at = ?"
+            + " WHERE tenant_id = ? AND lead_id = ?")) {
+      update.setTimestamp(1, at);
+      update.setTimestamp(2, at);
+      update.setTimestamp(3, at);
+      update.setString(4, submitted.tenantId());
+      update.setString(5, submitted.leadId());
+      update.executeUpdate();
+    }
+    // personal data only while the lead is not anonymized; a name or e-mail it already has is kept
+    try (PreparedStatement update = connection.prepareStatement(
+        "UPDATE leads SET name_enc = COALESCE(name_enc, ?), email_enc = COALESCE(email_enc, ?)"
+            + " WHERE tenant_id = ? AND lead_id = ? AND anonymized_at IS NULL")) {
+      update.setString(1, submission.nameEnc());
+      update.setString(2, submission.emailEnc());
+      update.setString(3, submitted.tenantId());
+      update.setString(4, submitted.leadId());
+      update.executeUpdate();
+    }
+    if (submission.source() != null || attribution(utm).stream().anyMatch(part -> part != null)) {
+      try (PreparedStatement update = connection.prepareStatement(
+          "UPDATE leads SET source = ?, utm_source = ?, utm_medium = ?, utm_campaign = ?, utm_term = ?,"
+              + " utm_content = ? WHERE tenant_id = ? AND lead_id = ? AND source IS NULL AND utm_source IS NULL"
+              + " AND utm_medium IS NULL AND utm_campaign IS NULL AND utm_term IS NULL AND utm_content IS NULL")) {
+        int index = 1;
+        update.setString(index++, submission.source());
+        for (String part : attribution(utm)) update.setString(index++, part);
+        update.setString(index++, submitted.tenantId());
+        update.setString(index, submitted.leadId());
+        update.executeUpdate();
+      }
+    }
+    if (submission.messageEnc() != null) {
+      LeadModel.InboundMessage message = new LeadModel.InboundMessage(
+          "submission:" + submission.submissionId(), submission.via(), null, "form", submission.submittedAt(),
+          submission.messageEnc(), null, null, List.of(), null);
+      messageReceived(connection, new LeadModel.MessageReceived(
+          submitted.tenantId(), submitted.leadId(), message, submitted.at()));
+    }
+  }
+
+  private void leadVerified(Connection connection, LeadModel.LeadVerified verified) throws SQLException {
+    LeadModel.Verification verification = verified.verification();
+    String signals = json(verification.signals());
+    int updated;
+    try (PreparedStatement update = connection.prepareStatement(
+        "UPDATE lead_submissions SET verification_status = ?, verification_skipped_reason = ?, phone_valid = ?,"
+            + " phone_mobile_capable = ?, duplicate_of = ?, previously_erased = ?, fraud_score = ?, fraud_signals = ?,"
+            + " tokens_debited = ?, verified_at = ?"
+            + " WHERE tenant_id = ? AND submission_id = ? AND verification_status IS NULL")) {
+      int index = bindVerification(update, verification, signals);
+      update.setBigDecimal(index++, verification.tokensDebited());
+      update.setTimestamp(index++, Timestamp.from(verified.at()));
+      update.setString(index++, verified.tenantId());
+      update.setString(index, verified.submissionId());
+      updated = update.executeUpdate();
+    }
+    if (updated == 0) return;
+    try (PreparedStatement update = connection.prepareStatement(
+        "UPDATE leads SET verification_status = ?, verification_skipped_reason = ?,"
+            + " phone_valid = COALESCE(?, phone_valid), phone_mobile_capable = ?, duplicate_of = ?,"
+            + " previously_erased = ?, fraud_score = ?, fraud_signals = ?, verified_at = ?, updated_at = ?"
+            + " WHERE tenant_id = ? AND lead_id = ? AND (verified_at IS NULL OR verified_at <= ?)")) {
+      int index = bindVerification(update, verification, signals);
+      Timestamp at = Timestamp.from(verified.at());
+      update.setTimestamp(index++, at);
+      update.setTimestamp(index++, at);
+      update.setString(index++, verified.tenantId());
+      update.setString(index++, verified.leadId());
+      update.setTimestamp(index, at);
+      update.executeUpdate();
+    }
+  }
+
+  /** Binds status, reason, validity, mobile, duplicate, erased, score and signals; returns the next index. */
+  private static int bindVerification(
+      PreparedStatement statement, LeadModel.Verification verification, String signals) throws SQLException {
+    int index = 1;
+    statement.setString(index++, verification.status());
+    statement.setString(index++, verification.skippedReason());
+    statement.setObject(index++, verification.phoneValid());
+    statement.setObject(index++, verification.phoneMobileCapable());
+    statement.setString(index++, verification.duplicateOf());
+    statement.setBoolean(index++, verification.previouslyErased());
+    statement.setBigDecimal(index++, verification.fraudScore());
+    statement.setString(index++, signals);
+    return index;
+  }
+
+  private static String json(List<String> values) {
+    try {
+      return SIGNALS.writeValueAsString(values);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a list of strings is always JSON", e);
+    }
+  }
+
+  private static List<String> attribution(LeadModel.Utm utm) {
+    return java.util.Arrays.asList(utm.source(), utm.medium(), utm.campaign(), utm.term(), utm.content());
   }
 
   /**

@@ -3,9 +3,11 @@ package io.flexoraa.persistence.readmodel;
 import io.flexoraa.engine.ports.PiiCipher;
 import io.flexoraa.engine.ports.PiiCipher.FieldCipher;
 import io.flexoraa.persistence.TenantJdbc;
+import io.flexoraa.persistence.readmodel.LeadViews.Attribution;
 import io.flexoraa.persistence.readmodel.LeadViews.LeadView;
 import io.flexoraa.persistence.readmodel.LeadViews.MessageView;
 import io.flexoraa.persistence.readmodel.LeadViews.Page;
+import io.flexoraa.persistence.readmodel.LeadViews.VerificationView;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,7 +31,10 @@ public final class LeadQueries {
   private static final String LEAD_COLUMNS =
       "lead_id, channel, name_enc, phone_enc, phone_valid, wa_id_enc, bsuid_enc, first_inbound_at, last_inbound_at,"
           + " inbound_count, outbound_count, last_status, last_status_at, created_at, updated_at, assigned_user_id,"
-          + " phone_masked, anonymized_at, pii_masked_at, conversation_expired_at";
+          + " phone_masked, anonymized_at, pii_masked_at, conversation_expired_at, email_enc, source, utm_source,"
+          + " utm_medium, utm_campaign, utm_term, utm_content, submission_count, last_submitted_at,"
+          + " verification_status, verification_skipped_reason, phone_mobile_capable, duplicate_of, previously_erased,"
+          + " fraud_score, fraud_signals, verified_at";
 
   /**
    * Which of a tenant's leads a caller may see: all of them, or only those assigned to one user (an SDR). A lead
@@ -51,6 +56,8 @@ public final class LeadQueries {
       return assignedTo != null;
     }
   }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper SIGNALS = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final TenantJdbc jdbc;
   private final PiiCipher cipher;
@@ -179,7 +186,38 @@ public final class LeadQueries {
         phoneValid == null ? null : (Boolean) phoneValid, result.getString(6), result.getString(7),
         instant(result, 8), instant(result, 9), result.getInt(10), result.getInt(11), result.getString(12),
         instant(result, 13), instant(result, 14), instant(result, 15), result.getString(16), result.getString(17),
-        instant(result, 18), instant(result, 19), instant(result, 20));
+        instant(result, 18), instant(result, 19), instant(result, 20), result.getString(21),
+        attribution(result), result.getInt(28), instant(result, 29), verification(result, phoneValid));
+  }
+
+  private static Attribution attribution(ResultSet result) throws SQLException {
+    String[] parts = new String[6];
+    boolean any = false;
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = result.getString(22 + i);
+      any |= parts[i] != null;
+    }
+    return any ? new Attribution(parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]) : null;
+  }
+
+  private static VerificationView verification(ResultSet result, Object phoneValid) throws SQLException {
+    String status = result.getString(30);
+    if (status == null) return null;
+    Object mobileCapable = result.getObject(32);
+    Object previouslyErased = result.getObject(34);
+    return new VerificationView(status, result.getString(31), phoneValid == null ? null : (Boolean) phoneValid,
+        mobileCapable == null ? null : (Boolean) mobileCapable, result.getString(33),
+        previouslyErased == null ? null : (Boolean) previouslyErased, result.getBigDecimal(35),
+        signals(result.getString(36)), instant(result, 37));
+  }
+
+  private static List<String> signals(String json) {
+    if (json == null) return List.of();
+    try {
+      return List.of(SIGNALS.readValue(json, String[].class));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("fraud_signals is not a JSON array of strings", e);
+    }
   }
 
   private static Instant instant(ResultSet result, int column) throws SQLException {
@@ -196,13 +234,15 @@ public final class LeadQueries {
       String id, String channel, String nameEnc, String phoneEnc, Boolean phoneValid, String waIdEnc, String bsuidEnc,
       Instant firstInboundAt, Instant lastInboundAt, int inboundCount, int outboundCount, String lastStatus,
       Instant lastStatusAt, Instant createdAt, Instant updatedAt, String assignedTo, String phoneMasked,
-      Instant anonymizedAt, Instant piiMaskedAt, Instant conversationExpiredAt) {
+      Instant anonymizedAt, Instant piiMaskedAt, Instant conversationExpiredAt, String emailEnc,
+      Attribution attribution, int submissions, Instant lastSubmittedAt, VerificationView verification) {
     LeadView open(Optional<FieldCipher> cipher) {
       return new LeadView(id, channel, LeadQueries.open(cipher, nameEnc), LeadQueries.open(cipher, phoneEnc),
           phoneValid, LeadQueries.open(cipher, waIdEnc), LeadQueries.open(cipher, bsuidEnc), firstInboundAt,
           lastInboundAt, inboundCount, outboundCount, lastStatus, lastStatusAt, createdAt, updatedAt,
           cipher.isEmpty(), assignedTo, phoneMasked, anonymizedAt != null, anonymizedAt, piiMaskedAt,
-          conversationExpiredAt);
+          conversationExpiredAt, LeadQueries.open(cipher, emailEnc), attribution, submissions, lastSubmittedAt,
+          verification);
     }
   }
 

@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * What the API returns for leads and messages: personal data decrypted, or null and {@code erased} once the lead's
  * key is shredded (erasure or retention). {@code anonymized} marks an approved erasure; {@code phoneMasked} is what
- * is left to show of the number once contact details were masked ({@code piiMaskedAt}).
+ * is left to show of the number once contact details were masked ({@code piiMaskedAt}). A lead handed in by a form,
+ * CRM or import also has its e-mail, first-touch {@code attribution}, {@code submissions} and its latest
+ * {@code verification} (null for a lead never submitted, or until its verification is recorded).
  */
 public final class LeadViews {
   private LeadViews() {}
@@ -15,7 +17,17 @@ public final class LeadViews {
       String id, String channel, String name, String phone, Boolean phoneValid, String waId, String bsuid,
       Instant firstInboundAt, Instant lastInboundAt, int inboundCount, int outboundCount, String lastStatus,
       Instant lastStatusAt, Instant createdAt, Instant updatedAt, boolean erased, String assignedTo, String phoneMasked,
-      boolean anonymized, Instant anonymizedAt, Instant piiMaskedAt, Instant conversationExpiredAt) {}
+      boolean anonymized, Instant anonymizedAt, Instant piiMaskedAt, Instant conversationExpiredAt, String email,
+      Attribution attribution, int submissions, Instant lastSubmittedAt, VerificationView verification) {}
+
+  /** Source and UTM fields of the first submission that had any; null when none had. */
+  public record Attribution(
+      String source, String utmSource, String utmMedium, String utmCampaign, String utmTerm, String utmContent) {}
+
+  /** {@code status} verified or skipped (then {@code skippedReason}); {@code fraudScore} 0–1 with its signals. */
+  public record VerificationView(
+      String status, String skippedReason, Boolean phoneValid, Boolean mobileCapable, String duplicateOf,
+      Boolean previouslyErased, java.math.BigDecimal fraudScore, List<String> signals, Instant verifiedAt) {}
 
   public record MessageView(
       String platformMessageId, String direction, String channel, String channelAccount, String type, String status,

@@ -107,6 +107,74 @@ class LeadReadModelHandlerTest {
     }
   }
 
+  private static LeadModel.Submission submission(String id, String source, LeadModel.Utm utm, String message) {
+    return new LeadModel.Submission(id, "api", source, utm, "enc:Priya", "enc:priya@example.com", message,
+        "api-key:k1", CREATED_AT.plusSeconds(60));
+  }
+
+  private static final LeadModel.Verification VERIFIED = new LeadModel.Verification(LeadModel.Verification.VERIFIED,
+      null, true, true, "lead-older", false, new java.math.BigDecimal("0.30"), List.of("disposable-email"),
+      new java.math.BigDecimal("0.50"));
+
+  @Test
+  void aSubmissionFillsTheLeadAndTheConversationOnceEvenWhenReplayed() throws Exception {
+    LeadStream stream = new LeadStream();
+    LeadModel.Utm utm = new LeadModel.Utm("google", "cpc", "diwali", null, null);
+    Identifier email = stream.identifier(LeadModel.EMAIL, "priya@example.com");
+    LeadCreated created = new LeadCreated(stream.tenant, stream.lead, LeadModel.API_CHANNEL,
+        List.of(stream.phone("+919812345678"), email), "enc:Priya", CREATED_AT);
+    LeadModel.LeadSubmitted first = new LeadModel.LeadSubmitted(stream.tenant, stream.lead,
+        submission("api:k1", "website", utm, "enc:2BHK please"), created.identifiers(), true, CREATED_AT);
+    LeadModel.LeadVerified verified = new LeadModel.LeadVerified(stream.tenant, stream.lead, "api:k1", VERIFIED,
+        CREATED_AT.plusSeconds(1));
+    projection.project(created, first, verified);
+    projection.project(first, verified);
+
+    assertThat(db.queryString("SELECT concat_ws('|', channel, email_enc, source, utm_source, utm_medium, utm_campaign,"
+        + " submission_count, verification_status, phone_mobile_capable, duplicate_of, fraud_score, fraud_signals)"
+        + " FROM leads WHERE tenant_id = ?", stream.tenant))
+        .isEqualTo("api|enc:priya@example.com|website|google|cpc|diwali|1|verified|t|lead-older|0.30"
+            + "|[\"disposable-email\"]");
+    assertThat(db.queryString("SELECT concat_ws('|', via, source, created_lead, actor, verification_status,"
+        + " tokens_debited, fraud_score) FROM lead_submissions WHERE tenant_id = ?", stream.tenant))
+        .isEqualTo("api|website|t|api-key:k1|verified|0.50|0.30");
+    assertThat(db.queryString("SELECT concat_ws('|', platform_message_id, direction, type, text_enc) FROM lead_messages"
+        + " WHERE tenant_id = ?", stream.tenant)).isEqualTo("submission:api:k1|inbound|form|enc:2BHK please");
+    assertThat(db.queryLong("SELECT inbound_count FROM leads WHERE tenant_id = ?", stream.tenant)).isEqualTo(1);
+  }
+
+  @Test
+  void attributionIsFirstTouchAndALaterSubmissionKeepsTheNameAndEmailTheLeadHas() throws Exception {
+    LeadStream stream = new LeadStream();
+    projection.project(stream.created(), stream.received("wamid.1"));
+    projection.project(new IdentifierAttached(stream.tenant, stream.lead,
+            stream.identifier(LeadModel.EMAIL, "priya@example.com"), CREATED_AT),
+        new LeadModel.LeadSubmitted(stream.tenant, stream.lead, submission("api:k1", "expo", LeadModel.Utm.NONE, null),
+            List.of(), false, CREATED_AT));
+    projection.project(new LeadModel.LeadSubmitted(stream.tenant, stream.lead,
+        submission("api:k2", "website", new LeadModel.Utm("google", null, null, null, null), null), List.of(), false,
+        CREATED_AT.plusSeconds(5)));
+
+    assertThat(db.queryString("SELECT concat_ws('|', channel, name_enc, email_enc, source, utm_source,"
+        + " submission_count, inbound_count) FROM leads WHERE tenant_id = ?", stream.tenant))
+        .as("NULLs are left out by concat_ws: the second submission's UTM source was not taken")
+        .isEqualTo("whatsapp|enc:Amara|enc:priya@example.com|expo|2|1");
+    assertThat(db.queryLong("SELECT count(*) FROM lead_submissions WHERE tenant_id = ?", stream.tenant)).isEqualTo(2);
+  }
+
+  @Test
+  void anAnonymizedLeadLosesItsEmailAndASubmissionAfterwardsBringsNothingBack() throws Exception {
+    LeadStream stream = new LeadStream();
+    projection.project(stream.created(), new IdentifierAttached(stream.tenant, stream.lead,
+        stream.identifier(LeadModel.EMAIL, "priya@example.com"), CREATED_AT));
+    projection.project(stream.anonymized());
+    projection.project(new LeadModel.LeadSubmitted(stream.tenant, stream.lead,
+        submission("api:k9", "website", LeadModel.Utm.NONE, "enc:call me"), List.of(), false, ANONYMIZED_AT));
+
+    assertThat(stream.personalValuesLeft()).isEmpty();
+    assertThat(db.queryLong("SELECT submission_count FROM leads WHERE tenant_id = ?", stream.tenant)).isEqualTo(1);
+  }
+
   @Test
   void consentEvidenceIsWrittenOnceEvenWhenReplayed() throws Exception {
     LeadStream stream = new LeadStream();
