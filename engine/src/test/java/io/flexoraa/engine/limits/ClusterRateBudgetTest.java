@@ -1,5 +1,6 @@
 package io.flexoraa.engine.limits;
 
+import io.flexoraa.engine.testing.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flexoraa.engine.limits.ClusterRateBudget.LeaseReply;

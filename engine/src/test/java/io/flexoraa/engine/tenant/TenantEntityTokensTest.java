@@ -1,5 +1,6 @@
 package io.flexoraa.engine.tenant;
 
+import io.flexoraa.engine.testing.ManualClock;
 import static io.flexoraa.engine.tenant.TokenAccountTest.amount;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,7 +47,7 @@ class TenantEntityTokensTest {
 
   private static ActorTestKit testKit;
 
-  private final MovableClock clock = new MovableClock(START);
+  private final ManualClock clock = new ManualClock(START);
   private String tenantId;
   private EventSourcedBehaviorTestKit<Command, Event, Tenant> kit;
 

@@ -1,5 +1,6 @@
 package io.flexoraa.engine.tenant;
 
+import io.flexoraa.engine.testing.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flexoraa.engine.tenant.Tenant.Event;
@@ -67,7 +68,7 @@ class TokenAccountPropertyTest {
     Billing billing = roomy ? TokenAccountTest.ROOMY : TenantTest.BILLING;
     List<String> planIds = billing.planIds();
     String plan = planIds.get(random.nextInt(planIds.size()));
-    MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z").plus(Duration.ofMinutes(random.nextInt(500_000))));
+    ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z").plus(Duration.ofMinutes(random.nextInt(500_000))));
     String tenantId = "tenant-" + seed;
 
     Tenant state = Tenant.empty();

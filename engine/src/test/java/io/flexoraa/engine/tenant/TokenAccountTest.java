@@ -1,5 +1,6 @@
 package io.flexoraa.engine.tenant;
 
+import io.flexoraa.engine.testing.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flexoraa.engine.tenant.Billing.Plan;
@@ -46,7 +47,7 @@ class TokenAccountTest {
           new Plan("large", amount("1000"), amount("1000"), amount("70"))),
       CONFIGURED.rateCard(), List.of(50, 80, 100), 80);
 
-  private final MovableClock clock = new MovableClock(START);
+  private final ManualClock clock = new ManualClock(START);
 
   static BigDecimal amount(String value) {
     return new BigDecimal(value).setScale(Billing.SCALE);
