@@ -14,32 +14,12 @@
 # balance or the run fails.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+source "$(dirname "${BASH_SOURCE[0]}")/in-process-benchmark.sh"
 RATE="${RATE:-1000}"
 SECONDS_MEASURED="${DURATION_SECONDS:-30}"
 WARMUP_SECONDS="${WARMUP_SECONDS:-10}"
 OPERATION="${OPERATION:-scoring}"
-SKIP_BUILD="${SKIP_BUILD:-0}"
-MVN_ARGS="${MVN_ARGS:-}"
-JAVA_OPTS="${JAVA_OPTS:--Xms512m -Xmx1g}"
 
-if [ "$SKIP_BUILD" != 1 ]; then
-  # shellcheck disable=SC2086
-  timeout 1800 mvn $MVN_ARGS -q -DskipTests install
-fi
-ENGINE_JAR="$ROOT/http/target/flexoraa-engine.jar"
-[ -f "$ENGINE_JAR" ] || { echo "$ENGINE_JAR missing: build first (SKIP_BUILD=0)" >&2; exit 1; }
-[ -d "$ROOT/load-tests/target/classes/io/flexoraa/load/tokens" ] || { echo "load-tests not compiled" >&2; exit 1; }
-
-LOG="$(mktemp "${TMPDIR:-/tmp}/flexoraa-token-bench.XXXXXX.log")"
-echo "engine log: $LOG"
-rc=0
-# shellcheck disable=SC2086
-timeout --signal=TERM --kill-after=30 $((WARMUP_SECONDS + SECONDS_MEASURED + 300)) \
-  java $JAVA_OPTS -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 \
-    -Drate="$RATE" -Dseconds="$SECONDS_MEASURED" -DwarmupSeconds="$WARMUP_SECONDS" -Doperation="$OPERATION" \
-    -cp "$ENGINE_JAR:$ROOT/load-tests/target/classes" io.flexoraa.load.tokens.TokenDebitBenchmark >"$LOG" 2>&1 || rc=$?
-grep -E '^(warm-up|measured|offered|sent|answered|latency|events|balance|ledger|not every)' "$LOG" || true
-[ $rc -eq 0 ] || echo "benchmark ended with exit code $rc (log: $LOG)"
-exit $rc
+run_in_process_benchmark token io.flexoraa.load.tokens.TokenDebitBenchmark $((WARMUP_SECONDS + SECONDS_MEASURED + 300)) \
+  '^(warm-up|measured|offered|sent|answered|latency|events|balance|ledger|not every)' \
+  -Drate="$RATE" -Dseconds="$SECONDS_MEASURED" -DwarmupSeconds="$WARMUP_SECONDS" -Doperation="$OPERATION"

@@ -3,12 +3,7 @@ package io.flexoraa.engine.lead;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flexoraa.engine.lead.LeadModel.MessageReceived;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.serialization.Serialization;
-import org.apache.pekko.serialization.SerializationExtension;
-import org.apache.pekko.serialization.Serializer;
+import io.flexoraa.engine.testing.JournalShapes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,26 +13,20 @@ import org.junit.jupiter.api.Test;
  * the journal uses: the fields added since are null (or empty), never an error.
  */
 class LeadEventCompatibilityTest {
-  private static ActorTestKit testKit;
-  private static Serialization serialization;
+  private static JournalShapes journal;
 
   @BeforeAll
   static void start() {
-    testKit = ActorTestKit.create("LeadEventCompatibilityTest", io.flexoraa.engine.EntityTestKit.CONFIG);
-    serialization = SerializationExtension.get(testKit.system().classicSystem());
+    journal = new JournalShapes("LeadEventCompatibilityTest");
   }
 
   @AfterAll
   static void stop() {
-    testKit.shutdownTestKit();
+    journal.close();
   }
 
-  /** The old shape, written as JSON for readability, encoded as the CBOR the journal holds, read by its serializer. */
   private static Object read(Class<?> type, String json) throws Exception {
-    byte[] cbor = new CBORMapper().writeValueAsBytes(new ObjectMapper().readTree(json));
-    Serializer serializer = serialization.serializerFor(type);
-    assertThat(serializer.getClass().getSimpleName()).isEqualTo("JacksonCborSerializer");
-    return serialization.deserialize(cbor, serializer.identifier(), type.getName()).get();
+    return journal.read(type, json);
   }
 
   @Test

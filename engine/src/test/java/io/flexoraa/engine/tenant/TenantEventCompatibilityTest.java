@@ -2,15 +2,10 @@ package io.flexoraa.engine.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import io.flexoraa.engine.testing.JournalShapes;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.serialization.Serialization;
-import org.apache.pekko.serialization.SerializationExtension;
-import org.apache.pekko.serialization.Serializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,26 +16,20 @@ import org.junit.jupiter.api.Test;
  */
 class TenantEventCompatibilityTest {
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-14T09:26:53Z"), ZoneOffset.UTC);
-  private static ActorTestKit testKit;
-  private static Serialization serialization;
+  private static JournalShapes journal;
 
   @BeforeAll
   static void start() {
-    testKit = ActorTestKit.create("TenantEventCompatibilityTest", io.flexoraa.engine.EntityTestKit.CONFIG);
-    serialization = SerializationExtension.get(testKit.system().classicSystem());
+    journal = new JournalShapes("TenantEventCompatibilityTest");
   }
 
   @AfterAll
   static void stop() {
-    testKit.shutdownTestKit();
+    journal.close();
   }
 
-  /** The old shape, written as JSON for readability, encoded as the CBOR the journal holds, read by its serializer. */
   private static Object read(Class<?> type, String json) throws Exception {
-    byte[] cbor = new CBORMapper().writeValueAsBytes(new ObjectMapper().readTree(json));
-    Serializer serializer = serialization.serializerFor(type);
-    assertThat(serializer.getClass().getSimpleName()).isEqualTo("JacksonCborSerializer");
-    return serialization.deserialize(cbor, serializer.identifier(), type.getName()).get();
+    return journal.read(type, json);
   }
 
   @Test
@@ -72,10 +61,7 @@ class TenantEventCompatibilityTest {
     Tokens.TokensCredited credited = new Tokens.TokensCredited("tenant-acme", 7, Tokens.CreditKind.TOP_UP,
         new java.math.BigDecimal("100.10"), "pay_1", "razorpay", null, new java.math.BigDecimal("100.30"), null,
         CLOCK.instant());
-    Serializer serializer = serialization.serializerFor(Tokens.TokensCredited.class);
-
-    Object back = serialization.deserialize(serializer.toBinary(credited), serializer.identifier(),
-        Tokens.TokensCredited.class.getName()).get();
+    Object back = journal.roundTrip(credited);
 
     assertThat(back).isEqualTo(credited);
     assertThat(((Tokens.TokensCredited) back).tokens().toPlainString()).isEqualTo("100.10");
