@@ -56,4 +56,10 @@ public final class EdgeMetrics implements EngineMetrics {
     Kamon.gauge("flexoraa_live_entities", "Entities alive in this node's shard regions")
         .withTag("entity", entityType).update(count);
   }
+
+  @Override
+  public void abuseTriggered(String scope, String kind) {
+    Kamon.counter("flexoraa_abuse_triggers", "Abuse rules fired, by scope (customer, tenant) and rule")
+        .withTag("scope", scope).withTag("kind", kind).increment();
+  }
 }

@@ -73,6 +73,9 @@ public enum Endpoint {
   LIST_TOP_UPS("GET", "tenants/{tenant}/tokens/topups", Access.PERMISSION, permission(BILLING, READ)),
   CREATE_TOP_UP("POST", "tenants/{tenant}/tokens/topups", Access.PERMISSION, permission(BILLING, WRITE)),
   CONFIRM_TOP_UP("POST", "tenants/{tenant}/tokens/topups/{order}/confirm", Access.PERMISSION, permission(BILLING, WRITE)),
+  /** Abuse protection: the tenant's triggers and restrictions; releasing one early is a billing write (Admin). */
+  GET_ABUSE("GET", "tenants/{tenant}/abuse", Access.PERMISSION, permission(BILLING, READ)),
+  RELEASE_ABUSE("POST", "tenants/{tenant}/abuse/release", Access.PERMISSION, permission(BILLING, WRITE)),
   /** Support grants: the platform operator only, audited through the tenant's events. */
   GRANT_TOKENS("POST", "tenants/{tenant}/tokens/grants", Access.OPERATOR, null);
 

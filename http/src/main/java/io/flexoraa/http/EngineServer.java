@@ -42,6 +42,9 @@ import io.flexoraa.persistence.directory.JdbcUnroutedStore;
 import io.flexoraa.persistence.identity.JdbcIdentityIndex;
 import io.flexoraa.persistence.projection.LeadProjections;
 import io.flexoraa.persistence.readmodel.LeadQueries;
+import io.flexoraa.engine.abuse.TenantActivity;
+import io.flexoraa.engine.abuse.TextFingerprint;
+import io.flexoraa.engine.verification.GibberishText;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -131,7 +134,7 @@ public final class EngineServer implements AutoCloseable {
       LeadEntity.Settings leadSettings = LeadEntity.Settings.fromConfig(config);
       Billing billing = Billing.fromConfig(config);
       LeadEntity.init(system, leadSettings, clock);
-      TenantEntity.init(system, config, clock);
+      TenantEntity.init(system, config, clock, metrics);
       TokenDebits tokenDebits = TokenDebits.start(system, config);
       ChannelAccountEntity.init(system, config, clock);
       RateLimits limits = RateLimits.start(system, config, metrics, new AiWork.Counting(), clock);
@@ -145,15 +148,19 @@ public final class EngineServer implements AutoCloseable {
 
       Duration askTimeout = config.getDuration("flexoraa.http.ask-timeout");
       Duration ingestTimeout = config.getDuration("flexoraa.ingest.ask-timeout");
+      TenantActivity.Recorder tenantActivity =
+          TenantActivity.start(system, config.getDuration("flexoraa.abuse.tenant.report-every"));
+      VerificationSettings verificationSettings = VerificationSettings.fromConfig(config);
       LeadIntake leadIntake = new LeadIntake(
           system, identityIndex, cipher, unrouted, metrics, ConsentKeywords.fromConfig(config), ingestTimeout,
-          limits.aiWorkQueue());
+          limits.aiWorkQueue(), new TextFingerprint(new GibberishText(verificationSettings.gibberish())),
+          tenantActivity);
       WhatsAppIngest ingest = new WhatsAppIngest(system, directory, leadIntake, unrouted, metrics, Json.MAPPER, ingestTimeout);
       LeadSubmissions submissions = new LeadSubmissions(system, identityIndex, cipher, tokenDebits,
-          VerificationSettings.fromConfig(config), metrics, clock, config.getDuration("flexoraa.intake.ask-timeout"));
+          verificationSettings, metrics, clock, config.getDuration("flexoraa.intake.ask-timeout"), tenantActivity);
       LeadIntakeRoutes leadIntakeRoutes = new LeadIntakeRoutes(system, submissions,
           new SubmissionForm(SubmissionForm.Limits.fromConfig(config), submissions.verifier()), limits.admission(),
-          LeadIntakeRoutes.ImportSettings.fromConfig(config));
+          LeadIntakeRoutes.ImportSettings.fromConfig(config), tenantActivity);
 
       Secrets.OperatorKey operator = Secrets.operatorKey(config.getString("flexoraa.operator-key"), dataDirectory);
       String appSecret = config.getString("flexoraa.meta.app-secret");
@@ -195,7 +202,8 @@ public final class EngineServer implements AutoCloseable {
               new PrivacyRoutes(system, tenantJdbc, leadQueries, new ConsentQueries(tenantJdbc, cipher), cipher,
                   identityIndex, keyEvents, clock, askTimeout).handlers(),
               new MaintenanceRoutes(keyRotation, keyEvents, retentionSchedule).handlers(),
-              new TopUpRoutes(topUps).handlers()),
+              new TopUpRoutes(topUps).handlers(),
+              new AbuseRoutes(system, leadQueries, limits.aiWorkQueue(), askTimeout, clock).handlers()),
           authenticator,
           tenantId -> ClusterSharding.get(system).entityRefFor(TenantEntity.TYPE_KEY, tenantId)
               .ask(Tenant.Get::new, askTimeout)

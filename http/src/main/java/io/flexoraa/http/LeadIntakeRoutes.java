@@ -13,6 +13,7 @@ import io.flexoraa.engine.limits.Admission;
 import io.flexoraa.engine.limits.MessageAdmission;
 import io.flexoraa.engine.tenant.Billing;
 import io.flexoraa.http.CsvRecords.CsvException;
+import io.flexoraa.engine.abuse.TenantActivity;
 import io.flexoraa.http.Problems.InvalidInput;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -85,9 +86,12 @@ final class LeadIntakeRoutes extends AllDirectives {
   private final AdmissionDirective admissionDirective;
   private final MessageAdmission admission;
   private final ImportSettings settings;
+  /** Refused submissions and rows count towards the tenant's failures (abuse protection). */
+  private final TenantActivity.Recorder activity;
 
   LeadIntakeRoutes(ActorSystem<?> system, LeadSubmissions submissions, SubmissionForm forms,
-      MessageAdmission admission, ImportSettings settings) {
+      MessageAdmission admission, ImportSettings settings, TenantActivity.Recorder activity) {
+    this.activity = activity;
     this.system = system;
     this.submissions = submissions;
     this.forms = forms;
@@ -108,7 +112,13 @@ final class LeadIntakeRoutes extends AllDirectives {
   private Route submit(ApiRouter.Call call) {
     String tenantId = call.tenant().id();
     return optionalHeaderValueByName("Idempotency-Key", key -> entity(Unmarshaller.entityToString(), raw -> {
-      Form form = check(textFields(Json.object(raw)), call.tenant().defaultRegion());
+      Form form;
+      try {
+        form = check(textFields(Json.object(raw)), call.tenant().defaultRegion());
+      } catch (InvalidInput invalid) {
+        activity.failures(tenantId, 1);
+        throw invalid;
+      }
       String submissionId = "api:" + key.map(value -> Json.matching("Idempotency-Key", value.trim(), IDEMPOTENCY_KEY,
           "must be 1 to 100 letters, digits or . _ : -")).orElseGet(() -> UUID.randomUUID().toString());
       LeadSubmissions.Request request =
@@ -208,6 +218,7 @@ final class LeadIntakeRoutes extends AllDirectives {
           RowItem.rejected(row, null, "the import is limited to " + settings.maxRows() + " rows"));
     }
     if (values.size() != columns.size()) {
+      activity.failures(call.tenant().id(), 1);
       return CompletableFuture.completedFuture(RowItem.rejected(row, null,
           "the row has " + values.size() + " fields; the header has " + columns.size()));
     }
@@ -217,6 +228,7 @@ final class LeadIntakeRoutes extends AllDirectives {
     try {
       form = forms.check(fields, call.tenant().defaultRegion());
     } catch (InvalidField invalid) {
+      activity.failures(call.tenant().id(), 1);
       return CompletableFuture.completedFuture(RowItem.rejected(row, invalid.field(), invalid.getMessage()));
     }
     String tenantId = call.tenant().id();

@@ -6,6 +6,8 @@ import io.flexoraa.engine.lead.LeadEntity;
 import io.flexoraa.engine.lead.LeadModel;
 import io.flexoraa.engine.lead.LeadModel.Accepted;
 import io.flexoraa.engine.lead.LeadModel.Identifier;
+import io.flexoraa.engine.abuse.TenantActivity;
+import io.flexoraa.engine.abuse.TextFingerprint;
 import io.flexoraa.engine.limits.AiWorkQueue;
 import io.flexoraa.engine.ports.AiWork;
 import io.flexoraa.engine.ports.ChannelDirectory.ChannelRoute;
@@ -53,12 +55,25 @@ public final class LeadIntake {
   private final ConsentKeywords consentKeywords;
   private final Duration askTimeout;
   private final AiWorkQueue aiWork;
+  private final TextFingerprint fingerprint;
+  private final TenantActivity.Recorder activity;
   private final PhoneNormalizer phones = new PhoneNormalizer();
 
   public LeadIntake(
       ActorSystem<?> system, IdentityIndex identityIndex, PiiCipher cipher, UnroutedStore unrouted,
       EngineMetrics metrics, ConsentKeywords consentKeywords, Duration askTimeout, AiWorkQueue aiWork) {
+    this(system, identityIndex, cipher, unrouted, metrics, consentKeywords, askTimeout, aiWork,
+        null, TenantActivity.Recorder.NONE);
+  }
+
+  public LeadIntake(
+      ActorSystem<?> system, IdentityIndex identityIndex, PiiCipher cipher, UnroutedStore unrouted,
+      EngineMetrics metrics, ConsentKeywords consentKeywords, Duration askTimeout, AiWorkQueue aiWork,
+      TextFingerprint fingerprint, TenantActivity.Recorder activity) {
+    // without a fingerprint (tests of other concerns) texts are neither compared nor judged
     this.aiWork = aiWork;
+    this.fingerprint = fingerprint;
+    this.activity = activity;
     this.sharding = ClusterSharding.get(system);
     this.identityIndex = identityIndex;
     this.cipher = cipher;
@@ -103,7 +118,9 @@ public final class LeadIntake {
                     message.platformMessageId(), CHANNEL, route.accountKey(), message.type(), message.sentAt(),
                     sealOrNull(leadCipher, message.text()), leadCipher.encrypt(message.rawJson()),
                     message.contextMessageId(), changedTo,
-                    consentKeywords.signalOf(message.type(), message.text())));
+                    consentKeywords.signalOf(message.type(), message.text()),
+                    fingerprint == null ? null : fingerprint.digest(blindIndex, message.text()),
+                    fingerprint != null && fingerprint.gibberish(message.text())));
               }
               List<Identifier> identifiers =
                   sender.stream().map(identifier -> identifier.seal(blindIndex, leadCipher)).toList();
@@ -117,8 +134,14 @@ public final class LeadIntake {
               return persisted.thenCompose(accepted -> {
                 metrics.eventsPersisted("lead", accepted.persistedEvents());
                 // before the identity update below: a webhook retried after that fails finds these as duplicates
-                aiWork.offer(accepted.newMessageIds().stream()
-                    .map(messageId -> new AiWork.Item(tenantId, leadId, messageId, receivedAt))
+                if (accepted.createdLead()) activity.newLead(tenantId);
+                accepted.screened().values().forEach(reason -> metrics.abuseTriggered("customer", reason));
+                List<String> aiWorkIds = accepted.aiWorkMessageIds();
+                String opening = accepted.createdLead() && !accepted.newMessageIds().isEmpty()
+                    ? accepted.newMessageIds().get(0) : null;
+                aiWork.offer(aiWorkIds.stream()
+                    .map(messageId -> new AiWork.Item(tenantId, leadId, messageId, receivedAt,
+                        messageId.equals(opening)))
                     .toList());
                 IngestReport report = new IngestReport(
                     messages.size() - accepted.duplicates(), accepted.duplicates(), 0, 0, 0,
@@ -158,6 +181,10 @@ public final class LeadIntake {
               replyTo -> new LeadModel.RecordStatuses(tenantId, leadId.get(), changes, replyTo), askTimeout)
           .thenApply(accepted -> {
             metrics.eventsPersisted("lead", accepted.persistedEvents());
+            // a failed delivery counts towards the tenant's failures once: a retried webhook persists nothing
+            if (accepted.persistedEvents() > 0) {
+              activity.failures(tenantId, (int) statuses.stream().filter(s -> "failed".equals(s.status())).count());
+            }
             return new IngestReport(0, 0, statuses.size(), 0, 0, accepted.persistedEvents());
           });
     });

@@ -1,6 +1,7 @@
 package io.flexoraa.engine.ingest;
 
 import io.flexoraa.engine.ingest.SubmissionForm.Form;
+import io.flexoraa.engine.abuse.TenantActivity;
 import io.flexoraa.engine.lead.LeadEntity;
 import io.flexoraa.engine.lead.LeadModel;
 import io.flexoraa.engine.lead.LeadModel.Identifier;
@@ -72,10 +73,20 @@ public final class LeadSubmissions {
   private final EngineMetrics metrics;
   private final Clock clock;
   private final Duration askTimeout;
+  private final TenantActivity.Recorder activity;
 
   public LeadSubmissions(
       ActorSystem<?> system, IdentityIndex identityIndex, PiiCipher cipher, TokenBudget budget,
       VerificationSettings settings, EngineMetrics metrics, Clock clock, Duration askTimeout) {
+    this(system, identityIndex, cipher, budget, settings, metrics, clock, askTimeout, TenantActivity.Recorder.NONE);
+  }
+
+  /** {@code activity}: where the leads these submissions create count towards the tenant's intake. */
+  public LeadSubmissions(
+      ActorSystem<?> system, IdentityIndex identityIndex, PiiCipher cipher, TokenBudget budget,
+      VerificationSettings settings, EngineMetrics metrics, Clock clock, Duration askTimeout,
+      TenantActivity.Recorder activity) {
+    this.activity = activity;
     this.sharding = ClusterSharding.get(system);
     this.identityIndex = identityIndex;
     this.cipher = cipher;
@@ -121,6 +132,7 @@ public final class LeadSubmissions {
                     tenantId, leadId, identifiers, submission, replyTo), askTimeout)
                 .thenCompose(accepted -> {
                   metrics.eventsPersisted("lead", accepted.persistedEvents());
+                  if (accepted.createdLead() && !accepted.repeated()) activity.newLead(tenantId);
                   if (accepted.verification() != null) return CompletableFuture.completedFuture(result(accepted, form));
                   return verify(tenantId, request, accepted, prior)
                       .thenCompose(verification -> lead(tenantId, leadId).<SubmissionAccepted>askWithStatus(

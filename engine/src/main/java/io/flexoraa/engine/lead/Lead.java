@@ -3,6 +3,7 @@ package io.flexoraa.engine.lead;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.flexoraa.engine.CborSerializable;
+import io.flexoraa.engine.abuse.CustomerScreen;
 import io.flexoraa.engine.lead.LeadModel.Anonymized;
 import io.flexoraa.engine.lead.LeadModel.ConsentRecorded;
 import io.flexoraa.engine.lead.LeadModel.ConsentView;
@@ -70,6 +71,8 @@ public final class Lead implements CborSerializable {
   private Anonymized anonymization;
   /** The last {@code dedupWindow} submissions by submission id, with their verification once recorded. */
   private final LinkedHashMap<String, SubmissionView> recentSubmissions;
+  /** The customer's recent inbound messages, as the abuse screen remembers them. */
+  private CustomerScreen.History screenHistory;
 
   /** What a command amounts to: the events to persist (none for a repeat), or why it is refused. */
   public sealed interface Decision {
@@ -84,7 +87,7 @@ public final class Lead implements CborSerializable {
 
   public static Lead empty() {
     return new Lead(null, null, null, new LinkedHashMap<>(), new LinkedHashSet<>(), new LinkedHashMap<>(), 0, null,
-        new LinkedHashMap<>(), new LinkedHashMap<>(), null, new LinkedHashMap<>());
+        new LinkedHashMap<>(), new LinkedHashMap<>(), null, new LinkedHashMap<>(), CustomerScreen.History.EMPTY);
   }
 
   @JsonCreator
@@ -100,7 +103,8 @@ public final class Lead implements CborSerializable {
       @JsonProperty("consents") LinkedHashMap<String, ConsentView> consents,
       @JsonProperty("recentConsentRecords") LinkedHashMap<String, ConsentView> recentConsentRecords,
       @JsonProperty("anonymization") Anonymized anonymization,
-      @JsonProperty("recentSubmissions") LinkedHashMap<String, SubmissionView> recentSubmissions) {
+      @JsonProperty("recentSubmissions") LinkedHashMap<String, SubmissionView> recentSubmissions,
+      @JsonProperty("screenHistory") CustomerScreen.History screenHistory) {
     this.tenantId = tenantId;
     this.leadId = leadId;
     this.channel = channel;
@@ -115,6 +119,8 @@ public final class Lead implements CborSerializable {
     this.anonymization = anonymization;
     // snapshots taken before API intake existed have none
     this.recentSubmissions = recentSubmissions == null ? new LinkedHashMap<>() : recentSubmissions;
+    // snapshots taken before the customer screen existed have none: the screen starts afresh
+    this.screenHistory = screenHistory == null ? CustomerScreen.History.EMPTY : screenHistory;
   }
 
   // ---- decisions ----
@@ -127,6 +133,17 @@ public final class Lead implements CborSerializable {
   public List<Event> decideReceive(
       String tenantId, String leadId, List<Identifier> senderIdentifiers, String profileNameEnc,
       List<InboundMessage> messages, Clock clock) {
+    return decideReceive(
+        tenantId, leadId, senderIdentifiers, profileNameEnc, messages, CustomerScreen.Settings.DEFAULTS, clock);
+  }
+
+  /**
+   * As above, each new message screened in turn ({@link CustomerScreen}): its {@link MessageReceived} says why its
+   * AI work must not start, if it must not.
+   */
+  public List<Event> decideReceive(
+      String tenantId, String leadId, List<Identifier> senderIdentifiers, String profileNameEnc,
+      List<InboundMessage> messages, CustomerScreen.Settings screen, Clock clock) {
     Instant now = clock.instant();
     List<Event> events = new ArrayList<>();
     Set<String> seenInBatch = new LinkedHashSet<>();
@@ -149,8 +166,15 @@ public final class Lead implements CborSerializable {
     }
     String owningTenant = exists() ? this.tenantId : tenantId;
     String owningLead = exists() ? this.leadId : leadId;
+    CustomerScreen.History history = screenHistory;
     for (InboundMessage message : fresh) {
-      events.add(new MessageReceived(owningTenant, owningLead, message, now));
+      Instant at = message.screenedAt(now);
+      String screened = history
+          .screen(at, message.textDigest(), Boolean.TRUE.equals(message.gibberish()), screen)
+          .map(CustomerScreen.Reason::wireName)
+          .orElse(null);
+      history = history.record(at, message.textDigest());
+      events.add(new MessageReceived(owningTenant, owningLead, message, now, screened));
       if (!message.changedTo().isEmpty() && !anonymized()) {
         events.add(
             new PhoneNumberChanged(owningTenant, owningLead, message.platformMessageId(), message.changedTo(), now));
@@ -287,6 +311,8 @@ public final class Lead implements CborSerializable {
       inboundCount++;
       Instant sentAt = received.message().sentAt();
       if (lastInboundAt == null || (sentAt != null && sentAt.isAfter(lastInboundAt))) lastInboundAt = sentAt;
+      screenHistory = screenHistory.record(
+          received.message().screenedAt(received.receivedAt()), received.message().textDigest());
     } else if (event instanceof MessageStatusChanged changed) {
       statusByMessage.put(changed.status().platformMessageId(), changed.status().status());
       while (statusByMessage.size() > dedupWindow) {
@@ -343,7 +369,8 @@ public final class Lead implements CborSerializable {
   public Lead copy() {
     return new Lead(tenantId, leadId, channel, new LinkedHashMap<>(identifiers), new LinkedHashSet<>(recentMessageIds),
         new LinkedHashMap<>(statusByMessage), inboundCount, lastInboundAt, new LinkedHashMap<>(consents),
-        new LinkedHashMap<>(recentConsentRecords), anonymization, new LinkedHashMap<>(recentSubmissions));
+        new LinkedHashMap<>(recentConsentRecords), anonymization, new LinkedHashMap<>(recentSubmissions),
+        screenHistory);
   }
 
   // ---- queries ----
@@ -392,6 +419,7 @@ public final class Lead implements CborSerializable {
   public LinkedHashMap<String, ConsentView> getRecentConsentRecords() { return new LinkedHashMap<>(recentConsentRecords); }
   public Anonymized getAnonymization() { return anonymization; }
   public LinkedHashMap<String, SubmissionView> getRecentSubmissions() { return new LinkedHashMap<>(recentSubmissions); }
+  public CustomerScreen.History getScreenHistory() { return screenHistory; }
 
   public String statusOf(String platformMessageId) {
     return statusByMessage.get(platformMessageId);

@@ -1,6 +1,7 @@
 package io.flexoraa.engine.lead;
 
 import com.typesafe.config.Config;
+import io.flexoraa.engine.abuse.CustomerScreen;
 import io.flexoraa.engine.lead.Lead.Decision;
 import io.flexoraa.engine.lead.LeadModel.Accepted;
 import io.flexoraa.engine.lead.LeadModel.Anonymize;
@@ -16,6 +17,7 @@ import io.flexoraa.engine.lead.LeadModel.SubmitLead;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -47,10 +49,15 @@ public final class LeadEntity extends EventSourcedBehaviorWithEnforcedReplies<Co
   public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Lead");
 
   /** Settings from {@code flexoraa.lead}. */
-  public record Settings(int dedupWindow, int snapshotEvery, int tagSlices) {
+  public record Settings(int dedupWindow, int snapshotEvery, int tagSlices, CustomerScreen.Settings screen) {
+    public Settings(int dedupWindow, int snapshotEvery, int tagSlices) {
+      this(dedupWindow, snapshotEvery, tagSlices, CustomerScreen.Settings.DEFAULTS);
+    }
+
     public static Settings fromConfig(Config config) {
       Config lead = config.getConfig("flexoraa.lead");
-      return new Settings(lead.getInt("dedup-window"), lead.getInt("snapshot-every"), lead.getInt("tag-slices"));
+      return new Settings(lead.getInt("dedup-window"), lead.getInt("snapshot-every"), lead.getInt("tag-slices"),
+          CustomerScreen.Settings.fromConfig(config));
     }
   }
 
@@ -117,13 +124,18 @@ public final class LeadEntity extends EventSourcedBehaviorWithEnforcedReplies<Co
     List<Event> events =
         state.decideReceive(
             command.tenantId(), command.leadId(), command.identifiers(), command.profileNameEnc(),
-            command.messages(), clock);
-    List<String> newMessageIds = events.stream()
-        .filter(event -> event instanceof LeadModel.MessageReceived)
-        .map(event -> ((LeadModel.MessageReceived) event).message().platformMessageId())
-        .toList();
-    Accepted accepted = new Accepted(
-        command.leadId(), events.size(), command.messages().size() - newMessageIds.size(), newMessageIds);
+            command.messages(), settings.screen(), clock);
+    List<String> newMessageIds = new java.util.ArrayList<>();
+    Map<String, String> screened = new java.util.HashMap<>();
+    for (Event event : events) {
+      if (event instanceof LeadModel.MessageReceived received) {
+        newMessageIds.add(received.message().platformMessageId());
+        if (received.aiScreen() != null) screened.put(received.message().platformMessageId(), received.aiScreen());
+      }
+    }
+    boolean createdLead = events.stream().anyMatch(event -> event instanceof LeadModel.LeadCreated);
+    Accepted accepted = new Accepted(command.leadId(), events.size(),
+        command.messages().size() - newMessageIds.size(), newMessageIds, screened, createdLead);
     if (events.isEmpty()) return Effect().reply(command.replyTo(), StatusReply.success(accepted));
     return Effect().persist(events).thenReply(command.replyTo(), updated -> StatusReply.success(accepted));
   }

@@ -6,6 +6,7 @@ import io.flexoraa.engine.CborSerializable;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 
@@ -52,10 +53,30 @@ public final class LeadModel {
        * {@link #OPT_OUT} or {@link #OPT_IN} when the text was exactly an opt-out or opt-in keyword, else null. Decided
        * at intake, the only place that sees the plain text; null in events recorded before consent existed.
        */
-      String consentSignal)
+      String consentSignal,
+      /**
+       * The keyed digest of the normalized text ({@link io.flexoraa.engine.abuse.TextFingerprint}), null without
+       * text and in events recorded before the customer screen existed.
+       */
+      String textDigest,
+      /** Whether intake judged the text keyboard-mashed; null (not judged) in older events. */
+      Boolean gibberish)
       implements CborSerializable {
     public InboundMessage {
       changedTo = changedTo == null ? List.of() : List.copyOf(changedTo);
+    }
+
+    /** A message the customer screen knows nothing about (no digest, not judged). */
+    public InboundMessage(
+        String platformMessageId, String channel, String channelAccount, String type, Instant sentAt, String textEnc,
+        String contentEnc, String contextMessageId, List<Identifier> changedTo, String consentSignal) {
+      this(platformMessageId, channel, channelAccount, type, sentAt, textEnc, contentEnc, contextMessageId, changedTo,
+          consentSignal, null, null);
+    }
+
+    /** When the customer sent it as far as the screen is concerned: the platform's time, else when it was stored. */
+    public Instant screenedAt(Instant storedAt) {
+      return sentAt != null ? sentAt : storedAt;
     }
   }
 
@@ -200,14 +221,26 @@ public final class LeadModel {
    * What a command changed: events persisted, how many items were already known (duplicates), and the platform ids
    * of the messages stored for the first time, in the order they were stored (their AI work is still to do).
    */
-  public record Accepted(String leadId, int persistedEvents, int duplicates, List<String> newMessageIds)
+  public record Accepted(
+      String leadId, int persistedEvents, int duplicates, List<String> newMessageIds, Map<String, String> screened,
+      boolean createdLead)
       implements CborSerializable {
     public Accepted {
       newMessageIds = newMessageIds == null ? List.of() : List.copyOf(newMessageIds);
+      screened = screened == null ? Map.of() : Map.copyOf(screened);
+    }
+
+    public Accepted(String leadId, int persistedEvents, int duplicates, List<String> newMessageIds) {
+      this(leadId, persistedEvents, duplicates, newMessageIds, Map.of(), false);
     }
 
     public Accepted(String leadId, int persistedEvents, int duplicates) {
       this(leadId, persistedEvents, duplicates, List.of());
+    }
+
+    /** The new messages whose AI work may start: those the customer screen let through, in stored order. */
+    public List<String> aiWorkMessageIds() {
+      return newMessageIds.stream().filter(id -> !screened.containsKey(id)).toList();
     }
   }
 
@@ -307,8 +340,18 @@ public final class LeadModel {
   public record IdentifierAttached(String tenantId, String leadId, Identifier identifier, Instant at)
       implements Event {}
 
-  public record MessageReceived(String tenantId, String leadId, InboundMessage message, Instant receivedAt)
-      implements Event {}
+  /**
+   * {@code aiScreen}: why the customer screen keeps this message from AI work ({@code rapid-fire}, {@code daily-cap},
+   * {@code repetition}, {@code gibberish}; {@link io.flexoraa.engine.abuse.CustomerScreen}), or null when it may
+   * start — and in events recorded before the screen existed.
+   */
+  public record MessageReceived(
+      String tenantId, String leadId, InboundMessage message, Instant receivedAt, String aiScreen)
+      implements Event {
+    public MessageReceived(String tenantId, String leadId, InboundMessage message, Instant receivedAt) {
+      this(tenantId, leadId, message, receivedAt, null);
+    }
+  }
 
   public record MessageStatusChanged(String tenantId, String leadId, StatusChange status, Instant recordedAt)
       implements Event {}

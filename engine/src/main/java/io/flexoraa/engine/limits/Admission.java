@@ -5,9 +5,10 @@ import java.time.Duration;
 /** Whether messages may be processed now: admitted, or deferred with when to try again and which limit said no. */
 public sealed interface Admission {
 
-  Admission ADMITTED = new Admitted();
+  Admission ADMITTED = new Admitted(false);
 
-  record Admitted() implements Admission {}
+  /** {@code intakeParked}: the tenant's new leads are parked (abuse protection): ask the tenant before starting. */
+  record Admitted(boolean intakeParked) implements Admission {}
 
   record Deferred(Duration retryAfter, Reason reason) implements Admission {}
 

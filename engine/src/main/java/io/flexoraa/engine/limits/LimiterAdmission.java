@@ -50,12 +50,14 @@ public final class LimiterAdmission implements MessageAdmission {
                 (Admission) new Deferred(throttled.retryAfter(), Reason.TENANT_LIMIT));
           }
           metrics.admission(Reason.TENANT_LIMIT.scope(), true, permits);
-          return acquireGlobal(tenant, permits);
+          boolean parked = decision instanceof PermitDecision.Granted granted && granted.intakeParked();
+          return acquireGlobal(tenant, permits, parked);
         })
         .exceptionally(failure -> unavailable(permits));
   }
 
-  private CompletionStage<Admission> acquireGlobal(EntityRef<TenantRateLimiter.Command> tenant, int permits) {
+  private CompletionStage<Admission> acquireGlobal(
+      EntityRef<TenantRateLimiter.Command> tenant, int permits, boolean intakeParked) {
     return AskPattern.<GlobalPermits.Command, PermitDecision>ask(
             globalPermits, replyTo -> new GlobalPermits.Acquire(permits, replyTo), settings.askTimeout(), scheduler)
         .thenApply(decision -> {
@@ -65,7 +67,7 @@ public final class LimiterAdmission implements MessageAdmission {
             return (Admission) new Deferred(throttled.retryAfter(), Reason.CLUSTER_LIMIT);
           }
           metrics.admission(Reason.CLUSTER_LIMIT.scope(), true, permits);
-          return Admission.ADMITTED;
+          return intakeParked ? new Admission.Admitted(true) : Admission.ADMITTED;
         })
         .exceptionally(failure -> {
           tenant.tell(new TenantRateLimiter.Refund(permits));

@@ -28,7 +28,7 @@ public final class RateLimits {
   public static RateLimits start(
       ActorSystem<?> system, Config config, EngineMetrics metrics, AiWork aiWork, Clock clock) {
     LimitSettings settings = LimitSettings.fromConfig(config);
-    TenantRateLimiter.init(system, settings, clock);
+    TenantRateLimiter.init(system, settings, config.getDuration("flexoraa.abuse.tenant.restrictions-refresh"), clock);
     ActorRef<ClusterRateBudget.Command> budget = ClusterRateBudget.init(system, settings, clock);
     ActorRef<GlobalPermits.Command> globalPermits =
         system.systemActorOf(GlobalPermits.create(budget, Cluster.get(system).selfMember().address().toString(),

@@ -12,8 +12,15 @@ public interface AiWork {
 
   void start(Item item);
 
-  /** A stored inbound message whose AI work may start; the AI stage reads its content from the lead. */
-  record Item(String tenantId, String leadId, String platformMessageId, Instant receivedAt) {}
+  /**
+   * A stored inbound message whose AI work may start; the AI stage reads its content from the lead. {@code opensLead}:
+   * the message created its lead (what a tenant's parked intake holds back).
+   */
+  record Item(String tenantId, String leadId, String platformMessageId, Instant receivedAt, boolean opensLead) {
+    public Item(String tenantId, String leadId, String platformMessageId, Instant receivedAt) {
+      this(tenantId, leadId, platformMessageId, receivedAt, false);
+    }
+  }
 
   /** Until the AI stage exists: counts what would have started, so admission and ordering can be observed. */
   final class Counting implements AiWork {

@@ -13,5 +13,11 @@ public interface EngineMetrics {
   /** Messages on this node whose AI work waits for admission (deferred by a limit, released in order per lead). */
   default void aiWorkDeferred(long waiting) {}
 
+  /**
+   * An abuse rule fired: {@code scope} {@code customer} (a message kept from AI work) or {@code tenant} (a tenant
+   * restriction), {@code kind} the rule ({@code rapid-fire}, {@code burn-spike}...).
+   */
+  default void abuseTriggered(String scope, String kind) {}
+
   EngineMetrics NONE = (entityType, count) -> {};
 }

@@ -3,6 +3,7 @@ package io.flexoraa.engine.tenant;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.flexoraa.engine.CborSerializable;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,14 +26,20 @@ import org.apache.pekko.pattern.StatusReply;
  */
 public record Tenant(
     String tenantId, String name, String plan, String defaultRegion, Instant createdAt, Map<String, ApiKey> apiKeys,
-    TokenAccount tokens) implements CborSerializable {
+    TokenAccount tokens, AbuseGuard abuse) implements CborSerializable {
 
   public Tenant {
     apiKeys = Map.copyOf(apiKeys == null ? Map.of() : apiKeys);
+    // snapshots taken before abuse protection existed have none
+    abuse = abuse == null ? AbuseGuard.EMPTY : abuse;
   }
 
   public static Tenant empty() {
-    return new Tenant(null, null, null, null, null, Map.of(), null);
+    return new Tenant(null, null, null, null, null, Map.of(), null, AbuseGuard.EMPTY);
+  }
+
+  private Tenant with(TokenAccount tokens, AbuseGuard abuse) {
+    return new Tenant(tenantId, name, plan, defaultRegion, createdAt, apiKeys, tokens, abuse);
   }
 
   public boolean exists() {
@@ -66,7 +73,8 @@ public record Tenant(
   // ---- commands ----
   public sealed interface Command extends CborSerializable
       permits Create, Get, CreateApiKey, RevokeApiKey, ListApiKeys, Authenticate, Tokens.Debit, Tokens.DebitBatch,
-          Tokens.Credit, Tokens.RenewPeriod, Tokens.GetTokens {}
+          Tokens.Credit, Tokens.RenewPeriod, Tokens.GetTokens, Abuse.RecordActivity, Abuse.GetRestrictions,
+          Abuse.ParkWork, Abuse.Release, Abuse.GetAbuse {}
 
   public record Create(String tenantId, String name, String plan, String defaultRegion, ActorRef<StatusReply<View>> replyTo)
       implements Command {}
@@ -104,11 +112,16 @@ public record Tenant(
     @JsonSubTypes.Type(value = Tokens.TokensCredited.class, name = "tokens-credited.v1"),
     @JsonSubTypes.Type(value = Tokens.TokenAlertRaised.class, name = "token-alert-raised.v1"),
     @JsonSubTypes.Type(value = Tokens.AiPaused.class, name = "ai-paused.v1"),
-    @JsonSubTypes.Type(value = Tokens.AiResumed.class, name = "ai-resumed.v1")
+    @JsonSubTypes.Type(value = Tokens.AiResumed.class, name = "ai-resumed.v1"),
+    @JsonSubTypes.Type(value = Abuse.ActivityRecorded.class, name = "activity-recorded.v1"),
+    @JsonSubTypes.Type(value = Abuse.AbuseTriggered.class, name = "abuse-triggered.v1"),
+    @JsonSubTypes.Type(value = Abuse.AbuseReleased.class, name = "abuse-released.v1"),
+    @JsonSubTypes.Type(value = Abuse.WorkParked.class, name = "work-parked.v1")
   })
   public sealed interface Event extends CborSerializable
       permits TenantCreated, ApiKeyCreated, ApiKeyRevoked, Tokens.TokenAccountOpened, Tokens.TokensDebited,
-          Tokens.TokensCredited, Tokens.TokenAlertRaised, Tokens.AiPaused, Tokens.AiResumed {
+          Tokens.TokensCredited, Tokens.TokenAlertRaised, Tokens.AiPaused, Tokens.AiResumed, Abuse.ActivityRecorded,
+          Abuse.AbuseTriggered, Abuse.AbuseReleased, Abuse.WorkParked {
     String tenantId();
   }
 
@@ -178,16 +191,34 @@ public record Tenant(
 
   // ---- token decisions (the rules are TokenAccount's) ----
 
-  /** Debits in order; an unknown tenant refuses them all and persists nothing. */
+  /** Debits in order, no abuse rule applied; an unknown tenant refuses them all and persists nothing. */
   public TokenAccount.DebitDecision decideDebits(List<Tokens.DebitRequest> requests, Billing billing, Clock clock) {
+    return decideDebits(requests, billing, AbuseGuard.Settings.NEVER, clock);
+  }
+
+  /**
+   * Debits in order, the high-token operations refused during a burn spike; a batch that makes the hour's burn a
+   * spike adds the trigger (it restricts the batches after it).
+   */
+  public TokenAccount.DebitDecision decideDebits(
+      List<Tokens.DebitRequest> requests, Billing billing, AbuseGuard.Settings guard, Clock clock) {
     if (!exists()) {
       return new TokenAccount.DebitDecision(List.of(),
           requests.stream().<Tokens.DebitOutcome>map(request -> new Tokens.Refused(Tokens.Refusal.UNKNOWN_TENANT)).toList());
     }
     List<Event> events = new ArrayList<>();
     TokenAccount account = account(billing, clock, events);
-    TokenAccount.DebitDecision decision = account.decideDebits(tenantId, billing.plan(plan), requests, billing, clock);
-    return new TokenAccount.DebitDecision(withOpening(events, decision.events()), decision.outcomes());
+    Instant now = clock.instant();
+    TokenAccount.DebitDecision decision = account.decideDebits(
+        tenantId, billing.plan(plan), requests, billing, abuse.refusedOperations(now, guard), clock);
+    List<Event> decided = new ArrayList<>(decision.events());
+    BigDecimal spent = decided.stream()
+        .filter(event -> event instanceof Tokens.TokensDebited)
+        .flatMap(event -> ((Tokens.TokensDebited) event).entries().stream())
+        .map(Tokens.LedgerEntry::cost)
+        .reduce(Billing.zero(), BigDecimal::add);
+    abuse.burnSpike(tenantId, spent, now, guard).ifPresent(decided::add);
+    return new TokenAccount.DebitDecision(withOpening(events, decided), decision.outcomes());
   }
 
   /** A renewal credited through {@link Tokens.Credit} starts the period of the clock's current month. */
@@ -236,19 +267,45 @@ public record Tenant(
     return all;
   }
 
+  // ---- abuse decisions (the rules are AbuseGuard's) ----
+
+  public List<Event> decideActivity(Abuse.RecordActivity command, AbuseGuard.Settings guard, Clock clock) {
+    if (!exists()) return List.of();
+    return abuse.decideActivity(tenantId, command.intake(), command.failures(), clock.instant(), guard);
+  }
+
+  public Optional<Abuse.WorkParked> decidePark(Abuse.ParkWork command, Clock clock) {
+    if (!exists()) return Optional.empty();
+    return abuse.decidePark(tenantId, command.items(), clock.instant());
+  }
+
+  public Optional<Abuse.AbuseReleased> decideRelease(Abuse.Release command, Clock clock) {
+    if (!exists()) return Optional.empty();
+    return abuse.decideRelease(tenantId, command.kind(), command.actor(), clock.instant());
+  }
+
   public Tenant apply(Event event) {
     if (event instanceof TenantCreated created) {
       return new Tenant(created.tenantId(), created.name(), created.plan(), created.defaultRegion(), created.at(), apiKeys,
-          tokens);
+          tokens, abuse);
     }
     if (event instanceof Tokens.TokenAccountOpened opened) {
-      return new Tenant(tenantId, name, plan, defaultRegion, createdAt, apiKeys, TokenAccount.opened(opened));
+      return with(TokenAccount.opened(opened), abuse);
     }
-    if (event instanceof Tokens.TokensDebited || event instanceof Tokens.TokensCredited
+    if (event instanceof Abuse.ActivityRecorded || event instanceof Abuse.AbuseTriggered
+        || event instanceof Abuse.AbuseReleased || event instanceof Abuse.WorkParked) {
+      return with(tokens, abuse.apply(event));
+    }
+    if (event instanceof Tokens.TokensDebited debited) {
+      if (tokens == null) throw new IllegalStateException("token event before the account was opened: " + event);
+      BigDecimal burnt = debited.entries().stream().map(Tokens.LedgerEntry::cost).reduce(Billing.zero(), BigDecimal::add);
+      return with(tokens.apply(event), abuse.withBurn(debited.at(), burnt));
+    }
+    if (event instanceof Tokens.TokensCredited
         || event instanceof Tokens.TokenAlertRaised || event instanceof Tokens.AiPaused
         || event instanceof Tokens.AiResumed) {
       if (tokens == null) throw new IllegalStateException("token event before the account was opened: " + event);
-      return new Tenant(tenantId, name, plan, defaultRegion, createdAt, apiKeys, tokens.apply(event));
+      return with(tokens.apply(event), abuse);
     }
     Map<String, ApiKey> keys = new LinkedHashMap<>(apiKeys);
     if (event instanceof ApiKeyCreated created) {
@@ -257,7 +314,7 @@ public record Tenant(
       ApiKey key = keys.get(revoked.keyId());
       keys.put(revoked.keyId(), new ApiKey(key.keyId(), key.name(), key.role(), key.secretHash(), key.createdAt(), revoked.at()));
     }
-    return new Tenant(tenantId, name, plan, defaultRegion, createdAt, keys, tokens);
+    return new Tenant(tenantId, name, plan, defaultRegion, createdAt, keys, tokens, abuse);
   }
 
   /** Either events to persist or a rejection that persists nothing. */

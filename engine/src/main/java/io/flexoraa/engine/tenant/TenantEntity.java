@@ -1,6 +1,7 @@
 package io.flexoraa.engine.tenant;
 
 import com.typesafe.config.Config;
+import io.flexoraa.engine.ports.EngineMetrics;
 import io.flexoraa.engine.tenant.Tenant.Command;
 import io.flexoraa.engine.tenant.Tenant.Decision;
 import io.flexoraa.engine.tenant.Tenant.Event;
@@ -36,25 +37,43 @@ public final class TenantEntity extends EventSourcedBehaviorWithEnforcedReplies<
   private final Clock clock;
   private final int snapshotEvery;
   private final Billing billing;
+  private final AbuseGuard.Settings guard;
+  private final EngineMetrics metrics;
 
-  private TenantEntity(String tenantId, Clock clock, int snapshotEvery, Billing billing) {
+  private TenantEntity(
+      String tenantId, Clock clock, int snapshotEvery, Billing billing, AbuseGuard.Settings guard,
+      EngineMetrics metrics) {
     super(
         PersistenceId.of(TYPE_KEY.name(), tenantId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.clock = clock;
     this.snapshotEvery = snapshotEvery;
     this.billing = billing;
+    this.guard = guard;
+    this.metrics = metrics;
   }
 
+  /** A tenant whose abuse rules never fire (tests of the token rules). */
   public static Behavior<Command> create(String tenantId, Clock clock, int snapshotEvery, Billing billing) {
-    return new TenantEntity(tenantId, clock, snapshotEvery, billing);
+    return create(tenantId, clock, snapshotEvery, billing, AbuseGuard.Settings.NEVER, EngineMetrics.NONE);
+  }
+
+  public static Behavior<Command> create(
+      String tenantId, Clock clock, int snapshotEvery, Billing billing, AbuseGuard.Settings guard,
+      EngineMetrics metrics) {
+    return new TenantEntity(tenantId, clock, snapshotEvery, billing, guard, metrics);
   }
 
   public static void init(ActorSystem<?> system, Config config, Clock clock) {
+    init(system, config, clock, EngineMetrics.NONE);
+  }
+
+  public static void init(ActorSystem<?> system, Config config, Clock clock, EngineMetrics metrics) {
     int snapshotEvery = config.getInt("flexoraa.tenant.snapshot-every");
     Billing billing = Billing.fromConfig(config);
-    ClusterSharding.get(system)
-        .init(Entity.of(TYPE_KEY, context -> create(context.getEntityId(), clock, snapshotEvery, billing)));
+    AbuseGuard.Settings guard = AbuseGuard.Settings.fromConfig(config);
+    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, context ->
+        create(context.getEntityId(), clock, snapshotEvery, billing, guard, metrics)));
   }
 
   @Override
@@ -90,21 +109,56 @@ public final class TenantEntity extends EventSourcedBehaviorWithEnforcedReplies<
             Effect().reply(command.replyTo(), state.tokenView(billing, clock)
                 .map(StatusReply::success)
                 .orElseGet(() -> StatusReply.error("unknown tenant"))))
+        .onCommand(Abuse.RecordActivity.class, this::onActivity)
+        .onCommand(Abuse.GetRestrictions.class, (state, command) -> Effect().reply(command.replyTo(),
+            state.exists() ? state.abuse().restrictions(clock.instant(), guard) : Abuse.Restrictions.NONE))
+        .onCommand(Abuse.ParkWork.class, (state, command) -> state.decidePark(command, clock)
+            .<ReplyEffect<Event, Tenant>>map(parked -> Effect().persist(parked).thenReply(command.replyTo(),
+                updated -> Boolean.TRUE))
+            .orElseGet(() -> Effect().reply(command.replyTo(), Boolean.FALSE)))
+        .onCommand(Abuse.Release.class, this::onRelease)
+        .onCommand(Abuse.GetAbuse.class, (state, command) -> Effect().reply(command.replyTo(), state.exists()
+            ? StatusReply.success(state.abuse().view(clock.instant(), guard))
+            : StatusReply.error("unknown tenant")))
         .build();
   }
 
+  private ReplyEffect<Event, Tenant> onActivity(Tenant state, Abuse.RecordActivity command) {
+    List<Event> events = state.decideActivity(command, guard, clock);
+    if (events.isEmpty()) return Effect().noReply();
+    return Effect().persist(events).thenRun(updated -> countTriggers(events)).thenNoReply();
+  }
+
+  private ReplyEffect<Event, Tenant> onRelease(Tenant state, Abuse.Release command) {
+    if (!state.exists()) return Effect().reply(command.replyTo(), StatusReply.error("unknown tenant"));
+    List<Abuse.ParkedWork> parked = command.kind() == Abuse.Kind.INTAKE_SPIKE ? state.abuse().parked() : List.of();
+    return state.decideRelease(command, clock)
+        .<ReplyEffect<Event, Tenant>>map(released -> Effect().persist(released).thenReply(command.replyTo(),
+            updated -> StatusReply.success(new Abuse.Released(command.kind(), true, parked))))
+        .orElseGet(() -> Effect().reply(command.replyTo(),
+            StatusReply.success(new Abuse.Released(command.kind(), false, List.of()))));
+  }
+
+  private void countTriggers(List<Event> events) {
+    for (Event event : events) {
+      if (event instanceof Abuse.AbuseTriggered triggered) metrics.abuseTriggered("tenant", triggered.kind().wireName());
+    }
+  }
+
   private ReplyEffect<Event, Tenant> onDebitBatch(Tenant state, Tokens.DebitBatch command) {
-    TokenAccount.DebitDecision decision = state.decideDebits(command.requests(), billing, clock);
+    TokenAccount.DebitDecision decision = state.decideDebits(command.requests(), billing, guard, clock);
     Tokens.DebitBatchResult result = new Tokens.DebitBatchResult(decision.outcomes());
     if (decision.events().isEmpty()) return Effect().reply(command.replyTo(), result);
-    return Effect().persist(decision.events()).thenReply(command.replyTo(), updated -> result);
+    return Effect().persist(decision.events()).thenRun(updated -> countTriggers(decision.events()))
+        .thenReply(command.replyTo(), updated -> result);
   }
 
   private ReplyEffect<Event, Tenant> onDebit(Tenant state, Tokens.Debit command) {
-    TokenAccount.DebitDecision decision = state.decideDebits(List.of(command.request()), billing, clock);
+    TokenAccount.DebitDecision decision = state.decideDebits(List.of(command.request()), billing, guard, clock);
     Tokens.DebitOutcome outcome = decision.outcomes().get(0);
     if (decision.events().isEmpty()) return Effect().reply(command.replyTo(), outcome);
-    return Effect().persist(decision.events()).thenReply(command.replyTo(), updated -> outcome);
+    return Effect().persist(decision.events()).thenRun(updated -> countTriggers(decision.events()))
+        .thenReply(command.replyTo(), updated -> outcome);
   }
 
   private ReplyEffect<Event, Tenant> persistCredit(

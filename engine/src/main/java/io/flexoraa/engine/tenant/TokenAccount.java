@@ -91,6 +91,13 @@ public record TokenAccount(
    * a threshold adds {@link TokenAlertRaised}; a pause adds {@link AiPaused}, after which the rest are refused.
    */
   public DebitDecision decideDebits(String tenantId, Plan plan, List<DebitRequest> requests, Billing billing, Clock clock) {
+    return decideDebits(tenantId, plan, requests, billing, java.util.Set.of(), clock);
+  }
+
+  /** As above, refusing the {@code refusedOperations} (the high-token ones during a burn spike) outright. */
+  public DebitDecision decideDebits(
+      String tenantId, Plan plan, List<DebitRequest> requests, Billing billing, java.util.Set<String> refusedOperations,
+      Clock clock) {
     Instant now = clock.instant();
     LocalDate today = dayOf(now);
     List<Tenant.Event> events = new ArrayList<>();
@@ -110,7 +117,9 @@ public record TokenAccount(
         continue;
       }
       BigDecimal cost = costOf(request, billing);
-      if (pause != null) {
+      if (refusedOperations.contains(request.operation())) {
+        outcomes.add(new Refused(Refusal.HIGH_TOKEN_PAUSED));
+      } else if (pause != null) {
         outcomes.add(new Refused(Refusal.AI_PAUSED));
       } else if (balance.compareTo(cost) < 0) {
         pause = PauseReason.BALANCE_EXHAUSTED;

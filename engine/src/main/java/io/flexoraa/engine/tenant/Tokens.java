@@ -75,7 +75,9 @@ public final class Tokens {
     UNKNOWN_OPERATION,
     /** A cost that is not positive or has more decimals than the ledger keeps. */
     INVALID_COST,
-    UNKNOWN_TENANT
+    UNKNOWN_TENANT,
+    /** A high-token operation during a burn spike (abuse protection). */
+    HIGH_TOKEN_PAUSED
   }
 
   public enum PauseReason {

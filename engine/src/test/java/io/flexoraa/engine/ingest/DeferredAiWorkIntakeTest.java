@@ -60,7 +60,9 @@ class DeferredAiWorkIntakeTest {
             "pekko.actor.provider", "cluster",
             "pekko.remote.artery.canonical.hostname", "127.0.0.1",
             "pekko.remote.artery.canonical.port", 0,
-            "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off"))
+            "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off",
+            // a burst from one customer is what this test is about, not what the customer screen keeps from AI work
+            "flexoraa.abuse.customer.rapid-fire.messages", 1000))
         .withFallback(PersistenceTestKitPlugin.getInstance().config())
         .withFallback(PersistenceTestKitSnapshotPlugin.config())
         .withFallback(EntityTestKit.SERIALIZATION_BINDINGS)

@@ -159,7 +159,8 @@ class LeadEntityPrivacyTest {
 
     assertThat(result.events()).hasSize(3);
     assertThat(result.events().get(2)).isInstanceOf(ConsentRecorded.class);
-    assertThat(result.reply().getValue()).isEqualTo(new Accepted(lead.leadId, 3, 0, List.of("wamid.stop")));
+    assertThat(result.reply().getValue()).isEqualTo(
+        new Accepted(lead.leadId, 3, 0, List.of("wamid.stop"), java.util.Map.of(), true));
     assertThat(retry.hasNoEvents()).isTrue();
     assertThat(lead.get().consents()).singleElement()
         .satisfies(consent -> {

@@ -139,7 +139,7 @@ class LeadEntityTest {
     var result = lead.receive(List.of(PHONE, WA_ID), message("wamid.1"), message("wamid.2"), message("wamid.1"));
 
     assertThat(result.reply().isSuccess()).isTrue();
-    assertThat(result.reply().getValue()).isEqualTo(new Accepted(lead.leadId, 3, 1, List.of("wamid.1", "wamid.2")));
+    assertThat(result.reply().getValue()).isEqualTo(new Accepted(lead.leadId, 3, 1, List.of("wamid.1", "wamid.2"), java.util.Map.of(), true));
     assertThat(result.events()).containsExactly(
         new LeadCreated(TENANT, lead.leadId, CHANNEL, List.of(PHONE, WA_ID), "enc:Amara", NOW),
         new MessageReceived(TENANT, lead.leadId, message("wamid.1"), NOW),
@@ -336,5 +336,47 @@ class LeadEntityTest {
       assertThat(lead.receive(List.of(PHONE), message("wamid.1")).hasNoEvents())
           .as("the dedup window survives the snapshot").isTrue();
     }
+  }
+
+  // ---- the customer screen (abuse protection) ----
+
+  private static InboundMessage screened(String platformMessageId, Instant sentAt, String digest, boolean gibberish) {
+    return new InboundMessage(platformMessageId, CHANNEL, "418800112233445", "text", sentAt, "enc:text", null, null,
+        List.of(), null, digest, gibberish);
+  }
+
+  @Test
+  void abusiveMessagesAreStoredButKeptFromAiWorkAndTheScreenSurvivesARestart() {
+    LeadUnderTest lead = new LeadUnderTest(testKit, defaults());
+    List<InboundMessage> burst = new java.util.ArrayList<>();
+    for (int i = 0; i < 7; i++) burst.add(screened("wamid.fire." + i, SENT_AT.plusSeconds(i), "d" + i, false));
+    var fired = lead.receive(List.of(PHONE), burst.toArray(InboundMessage[]::new));
+
+    Accepted accepted = fired.reply().getValue();
+    assertThat(accepted.newMessageIds()).hasSize(7);
+    assertThat(accepted.screened()).containsOnly(
+        java.util.Map.entry("wamid.fire.5", "rapid-fire"), java.util.Map.entry("wamid.fire.6", "rapid-fire"));
+    assertThat(accepted.aiWorkMessageIds()).containsExactly(
+        "wamid.fire.0", "wamid.fire.1", "wamid.fire.2", "wamid.fire.3", "wamid.fire.4");
+    assertThat(fired.events().stream().filter(event -> event instanceof LeadModel.MessageReceived)
+        .map(event -> ((LeadModel.MessageReceived) event).aiScreen()))
+        .containsExactly(null, null, null, null, null, "rapid-fire", "rapid-fire");
+
+    // the history comes back from the events: one more within the ten seconds is still rapid-fire
+    lead.kit.restart();
+    var again = lead.receive(List.of(PHONE), screened("wamid.fire.7", SENT_AT.plusSeconds(8), "d7", false));
+    assertThat(again.reply().getValue().screened()).containsOnly(java.util.Map.entry("wamid.fire.7", "rapid-fire"));
+
+    // a minute later: the same text a third time is repetition, mashed keys are gibberish, the rest goes through
+    Instant later = SENT_AT.plusSeconds(60);
+    var mixed = lead.receive(List.of(PHONE),
+        screened("wamid.rep.1", later, "price?", false), screened("wamid.rep.2", later.plusSeconds(3), "price?", false),
+        screened("wamid.rep.3", later.plusSeconds(20), "price?", false),
+        screened("wamid.mash", later.plusSeconds(40), "asdf", true),
+        screened("wamid.ok", later.plusSeconds(60), "budget", false));
+    assertThat(mixed.reply().getValue().screened()).containsOnly(
+        java.util.Map.entry("wamid.rep.3", "repetition"), java.util.Map.entry("wamid.mash", "gibberish"));
+    assertThat(mixed.reply().getValue().createdLead()).isFalse();
+    assertThat(lead.get().inboundCount()).isEqualTo(13);
   }
 }

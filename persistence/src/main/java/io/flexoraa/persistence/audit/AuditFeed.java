@@ -1,6 +1,7 @@
 package io.flexoraa.persistence.audit;
 
 import io.flexoraa.engine.lead.LeadModel;
+import io.flexoraa.engine.tenant.Abuse;
 import io.flexoraa.engine.tenant.Tenant;
 import io.flexoraa.engine.tenant.Tokens;
 import java.time.Instant;
@@ -95,8 +96,26 @@ public final class AuditFeed {
       return entry(resumed.tenantId(), ENGINE, "tokens.ai-resumed", TOKENS, resumed.at(), "reason",
           resumed.reason().name());
     }
+    return abuseEntryFor(event);
+  }
+
+  /** Tenant abuse triggers and their releases; the hourly counts and parked work are not audit matter. */
+  private static Optional<Timed> abuseEntryFor(Object event) {
+    if (event instanceof Abuse.AbuseTriggered triggered) {
+      return entry(triggered.tenantId(), ENGINE, "abuse.triggered", ABUSE + triggered.kind().wireName(),
+          triggered.at(), "kind", triggered.kind().wireName(), "observed", triggered.observed().toPlainString(),
+          "baseline", triggered.baseline().toPlainString(),
+          "until", triggered.until() == null ? null : triggered.until().toString());
+    }
+    if (event instanceof Abuse.AbuseReleased released) {
+      return entry(released.tenantId(), released.actor(), "abuse.released", ABUSE + released.kind().wireName(),
+          released.at(), "kind", released.kind().wireName(), "releasedWork", released.releasedWork());
+    }
     return Optional.empty();
   }
+
+  /** The subject prefix of abuse entries: {@code abuse:burn-spike}... */
+  public static final String ABUSE = "abuse:";
 
   /** The subject of every token entry: the tenant's token account. */
   public static final String TOKENS = "tokens";

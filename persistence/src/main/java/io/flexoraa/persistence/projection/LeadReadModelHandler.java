@@ -163,8 +163,8 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
     int inserted;
     try (PreparedStatement insert = connection.prepareStatement(
         "INSERT INTO lead_messages (tenant_id, lead_id, platform_message_id, direction, channel, channel_account, type,"
-            + " text_enc, sent_at, received_at) VALUES (?, ?, ?, 'inbound', ?, ?, ?, " + UNLESS_ANONYMIZED + ", ?, ?)"
-            + " ON CONFLICT (tenant_id, platform_message_id) DO NOTHING")) {
+            + " text_enc, sent_at, received_at, ai_screen) VALUES (?, ?, ?, 'inbound', ?, ?, ?, " + UNLESS_ANONYMIZED
+            + ", ?, ?, ?) ON CONFLICT (tenant_id, platform_message_id) DO NOTHING")) {
       insert.setString(1, received.tenantId());
       insert.setString(2, received.leadId());
       insert.setString(3, message.platformMessageId());
@@ -176,6 +176,7 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
       insert.setString(9, message.textEnc());
       insert.setTimestamp(10, Timestamp.from(sentAt));
       insert.setTimestamp(11, Timestamp.from(received.receivedAt()));
+      insert.setString(12, received.aiScreen());
       inserted = insert.executeUpdate();
     }
     if (inserted == 0) return;

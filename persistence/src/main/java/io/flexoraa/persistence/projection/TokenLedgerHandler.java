@@ -1,5 +1,6 @@
 package io.flexoraa.persistence.projection;
 
+import io.flexoraa.engine.tenant.Abuse;
 import io.flexoraa.engine.tenant.Billing;
 import io.flexoraa.engine.tenant.Tenant;
 import io.flexoraa.engine.tenant.Tokens;
@@ -158,6 +159,19 @@ public final class TokenLedgerHandler extends JdbcHandler<List<EventEnvelope<Ten
         case NEW_DAY -> "a new day started";
       };
       return new Notification(resumed.at(), "tokens.ai-resumed", "info", "AI resumed: " + why + ".");
+    }
+    if (event instanceof Abuse.AbuseTriggered triggered) {
+      String observed = triggered.observed().toPlainString();
+      String message = switch (triggered.kind()) {
+        case BURN_SPIKE -> "Token burn this hour (" + observed + ") is far above your usual "
+            + triggered.baseline().toPlainString() + " an hour: high-token operations are paused until the hour ends.";
+        case FAILURE_FLOOD -> observed + " failures this hour (limit " + triggered.baseline().toPlainString()
+            + "): your message rate is lowered for a while.";
+        case INTAKE_SPIKE -> observed + " new leads this hour, far above your usual "
+            + triggered.baseline().toPlainString()
+            + " an hour: new leads are stored but parked until an Admin releases them.";
+      };
+      return new Notification(triggered.at(), "abuse." + triggered.kind().wireName(), "critical", message);
     }
     return null;
   }

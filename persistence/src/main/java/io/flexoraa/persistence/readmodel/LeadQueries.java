@@ -131,6 +131,26 @@ public final class LeadQueries {
         : decrypt(tenantId, lead.get()).thenApply(Optional::of));
   }
 
+  /**
+   * How many inbound messages the customer screen kept from AI work since {@code since}, by reason
+   * ({@code rapid-fire}, {@code daily-cap}, {@code repetition}, {@code gibberish}).
+   */
+  public CompletionStage<java.util.Map<String, Long>> screenedSince(String tenantId, Instant since) {
+    return jdbc.async(tenantId, connection -> {
+      java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT ai_screen, count(*) FROM lead_messages WHERE tenant_id = ? AND ai_screen IS NOT NULL"
+              + " AND received_at >= ? GROUP BY ai_screen")) {
+        select.setString(1, tenantId);
+        select.setTimestamp(2, java.sql.Timestamp.from(since));
+        try (ResultSet result = select.executeQuery()) {
+          while (result.next()) counts.put(result.getString(1), result.getLong(2));
+        }
+      }
+      return counts;
+    });
+  }
+
   /** The lead's conversation in the order it happened. */
   public CompletionStage<Page<MessageView>> messages(String tenantId, String leadId, int limit, int offset) {
     CompletionStage<Page<EncryptedMessage>> rows = jdbc.async(tenantId, connection -> {
@@ -147,7 +167,7 @@ public final class LeadQueries {
       List<EncryptedMessage> messages = new ArrayList<>();
       try (PreparedStatement select = connection.prepareStatement(
           "SELECT platform_message_id, direction, channel, channel_account, type, status, text_enc, sent_at,"
-              + " received_at, status_at FROM lead_messages WHERE tenant_id = ? AND lead_id = ?"
+              + " received_at, status_at, ai_screen FROM lead_messages WHERE tenant_id = ? AND lead_id = ?"
               + " ORDER BY COALESCE(sent_at, status_at), platform_message_id LIMIT ? OFFSET ?")) {
         select.setString(1, tenantId);
         select.setString(2, leadId);
@@ -157,7 +177,7 @@ public final class LeadQueries {
           while (result.next()) {
             messages.add(new EncryptedMessage(result.getString(1), result.getString(2), result.getString(3),
                 result.getString(4), result.getString(5), result.getString(6), result.getString(7),
-                instant(result, 8), instant(result, 9), instant(result, 10)));
+                instant(result, 8), instant(result, 9), instant(result, 10), result.getString(11)));
           }
         }
       }
@@ -248,10 +268,10 @@ public final class LeadQueries {
 
   private record EncryptedMessage(
       String platformMessageId, String direction, String channel, String channelAccount, String type, String status,
-      String textEnc, Instant sentAt, Instant receivedAt, Instant statusAt) {
+      String textEnc, Instant sentAt, Instant receivedAt, Instant statusAt, String aiScreen) {
     MessageView open(Optional<FieldCipher> cipher) {
       return new MessageView(platformMessageId, direction, channel, channelAccount, type, status,
-          LeadQueries.open(cipher, textEnc), sentAt, receivedAt, statusAt);
+          LeadQueries.open(cipher, textEnc), sentAt, receivedAt, statusAt, aiScreen);
     }
   }
 }

@@ -31,7 +31,7 @@ public final class LeadViews {
 
   public record MessageView(
       String platformMessageId, String direction, String channel, String channelAccount, String type, String status,
-      String text, Instant sentAt, Instant receivedAt, Instant statusAt) {}
+      String text, Instant sentAt, Instant receivedAt, Instant statusAt, String aiScreen) {}
 
   public record Page<T>(List<T> items, long total) {}
 }
