@@ -63,6 +63,42 @@ class TenantRateLimiterTest {
   }
 
   @Test
+  void aFailureFloodLowersTheRateUntilItsThrottleEndsAndParkedIntakeIsSaidOnEveryGrant() throws Exception {
+    ManualClock clock = new ManualClock(Instant.parse("2026-03-14T09:00:00Z"));
+    Instant throttleEnds = clock.instant().plusSeconds(10);
+    java.util.concurrent.atomic.AtomicReference<io.flexoraa.engine.tenant.Abuse.Restrictions> current =
+        new java.util.concurrent.atomic.AtomicReference<>(new io.flexoraa.engine.tenant.Abuse.Restrictions(
+            java.math.BigDecimal.ONE, throttleEnds, true));
+    ActorRef<TenantRateLimiter.Command> limiter = testKit.spawn(TenantRateLimiter.create("tenant-noisy",
+        new Rate(5, 5), tenant -> java.util.concurrent.CompletableFuture.completedFuture(current.get()),
+        Duration.ofMillis(50), clock));
+    TestProbe<PermitDecision> probe = testKit.createTestProbe();
+
+    // once the restrictions are read: one permit a second, each grant saying intake is parked
+    probe.awaitAssert(Duration.ofSeconds(3), () -> {
+      limiter.tell(new TenantRateLimiter.TryAcquire(1, probe.ref()));
+      return probe.expectMessage(new Granted(1, true));
+    });
+    limiter.tell(new TenantRateLimiter.TryAcquire(1, probe.ref()));
+    assertThat(probe.expectMessageClass(Throttled.class).retryAfter()).isEqualTo(Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(1));
+    limiter.tell(new TenantRateLimiter.TryAcquire(1, probe.ref()));
+    probe.expectMessage(new Granted(1, true));
+
+    // the throttle ends by itself; a release of the parked intake is read at the next refresh
+    clock.set(throttleEnds.plusSeconds(1));
+    current.set(io.flexoraa.engine.tenant.Abuse.Restrictions.NONE);
+    Thread.sleep(500); // several refreshes
+    clock.advance(Duration.ofSeconds(2));
+    for (int i = 0; i < 5; i++) {
+      limiter.tell(new TenantRateLimiter.TryAcquire(1, probe.ref()));
+      probe.expectMessage(new Granted(1, false));
+    }
+    limiter.tell(new TenantRateLimiter.TryAcquire(1, probe.ref()));
+    assertThat(probe.expectMessageClass(Throttled.class).retryAfter()).isLessThan(Duration.ofMillis(201));
+  }
+
+  @Test
   void refundedPermitsCanBeTakenAgain() {
     ManualClock clock = new ManualClock(Instant.parse("2026-03-14T09:00:00Z"));
     ActorRef<TenantRateLimiter.Command> limiter = testKit.spawn(TenantRateLimiter.create(new Rate(5, 5), clock));
