@@ -222,6 +222,7 @@ public final class EngineServer implements AutoCloseable {
       awaitMemberUp(system, Duration.ofSeconds(60));
       KeyRotationSchedule.start(system, keyRotation, keyEvents, rotationSettings, clock);
       retentionSchedule.start(system, config.getDuration("flexoraa.retention.interval"));
+      new RenewalSchedule(system, clock, askTimeout).start(config.getDuration("flexoraa.billing.renewal-check-every"));
       ready.set(true);
       String url = "http://" + hostForUrl(config.getString("flexoraa.http.host")) + ":" + binding.localAddress().getPort();
       log.info("Flexoraa Engine ready at {} (database: {})", url, database.isEmbedded() ? "embedded PostgreSQL in " + dataDirectory : "DATABASE_URL");
