@@ -69,6 +69,8 @@ public enum Endpoint {
   GET_TOKENS("GET", "tenants/{tenant}/tokens", Access.PERMISSION, permission(BILLING, READ)),
   LIST_TOKEN_LEDGER("GET", "tenants/{tenant}/tokens/ledger", Access.PERMISSION, permission(BILLING, READ)),
   LIST_TOKEN_NOTIFICATIONS("GET", "tenants/{tenant}/tokens/notifications", Access.PERMISSION, permission(BILLING, READ)),
+  /** Tokens, model calls, outbound messages, external calls and money per operation, channel or day (the cost log). */
+  GET_USAGE("GET", "tenants/{tenant}/usage", Access.PERMISSION, permission(BILLING, READ)),
   /** Razorpay top-ups: buying is a billing write (Admin only); Razorpay's own webhook is outside /api (RazorpayWebhookRoutes). */
   LIST_TOP_UPS("GET", "tenants/{tenant}/tokens/topups", Access.PERMISSION, permission(BILLING, READ)),
   CREATE_TOP_UP("POST", "tenants/{tenant}/tokens/topups", Access.PERMISSION, permission(BILLING, WRITE)),

@@ -19,6 +19,9 @@ import io.flexoraa.engine.tenant.TopUpPacks;
 import io.flexoraa.persistence.payments.PaymentOrders;
 import io.flexoraa.engine.verification.VerificationSettings;
 import io.flexoraa.persistence.projection.TokenProjections;
+import io.flexoraa.persistence.costs.JdbcCostLog;
+import io.flexoraa.persistence.projection.CostProjections;
+import io.flexoraa.persistence.readmodel.UsageQueries;
 import io.flexoraa.persistence.readmodel.TokenQueries;
 import java.math.BigDecimal;
 import io.flexoraa.persistence.Database;
@@ -145,6 +148,9 @@ public final class EngineServer implements AutoCloseable {
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
       TokenProjections.init(system, database.projectionDataSource(), billing,
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
+      CostProjections.init(system, database.projectionDataSource(), leadSettings.tagSlices(),
+          config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
+      JdbcCostLog costLog = new JdbcCostLog(jdbc);
 
       Duration askTimeout = config.getDuration("flexoraa.http.ask-timeout");
       Duration ingestTimeout = config.getDuration("flexoraa.ingest.ask-timeout");
@@ -187,7 +193,7 @@ public final class EngineServer implements AutoCloseable {
           config.getBytes("flexoraa.http.webhook-max-bytes"), Duration.ofSeconds(10), clock,
           config.getInt("flexoraa.http.webhook-max-in-flight"));
       LeadQueries leadQueries = new LeadQueries(tenantJdbc, cipher);
-      TopUps topUps = topUps(system, config, jdbc, tenantJdbc, askTimeout, clock);
+      TopUps topUps = topUps(system, config, jdbc, tenantJdbc, costLog, askTimeout, clock);
       RazorpayWebhookRoutes razorpayWebhooks = new RazorpayWebhookRoutes(system, topUps, unrouted, metrics,
           config.getDuration("flexoraa.http.body-read-timeout"), clock);
       ApiRoutes core = new ApiRoutes(system, authenticator, directory, leadQueries, unrouted, cipher,
@@ -203,7 +209,8 @@ public final class EngineServer implements AutoCloseable {
                   identityIndex, keyEvents, clock, askTimeout).handlers(),
               new MaintenanceRoutes(keyRotation, keyEvents, retentionSchedule).handlers(),
               new TopUpRoutes(topUps).handlers(),
-              new AbuseRoutes(system, leadQueries, limits.aiWorkQueue(), askTimeout, clock).handlers()),
+              new AbuseRoutes(system, leadQueries, limits.aiWorkQueue(), askTimeout, clock).handlers(),
+              new UsageRoutes(new UsageQueries(tenantJdbc), UsageRoutes.Settings.fromConfig(config), clock).handlers()),
           authenticator,
           tenantId -> ClusterSharding.get(system).entityRefFor(TenantEntity.TYPE_KEY, tenantId)
               .ask(Tenant.Get::new, askTimeout)
@@ -243,7 +250,7 @@ public final class EngineServer implements AutoCloseable {
 
   /** Razorpay top-ups; without keys the engine still starts and the top-up endpoints answer 503. */
   private static TopUps topUps(ActorSystem<?> system, Config config, Jdbc jdbc, TenantJdbc tenantJdbc,
-      Duration askTimeout, Clock clock) {
+      JdbcCostLog costLog, Duration askTimeout, Clock clock) {
     RazorpaySettings razorpay = RazorpaySettings.fromConfig(config);
     if (!razorpay.paymentsConfigured()) {
       log.warn("RAZORPAY_KEY_ID / RAZORPAY_KEY_SECRET are not set: token top-ups answer 503 (payments not configured)");
@@ -251,8 +258,8 @@ public final class EngineServer implements AutoCloseable {
     if (!razorpay.webhookConfigured()) {
       log.warn("RAZORPAY_WEBHOOK_SECRET is not set: POST /webhooks/razorpay answers 503 (Razorpay retries)");
     }
-    return new TopUps(system, razorpay, TopUpPacks.fromConfig(config), new PaymentOrders(jdbc, tenantJdbc), askTimeout,
-        clock);
+    return new TopUps(system, razorpay, TopUpPacks.fromConfig(config), new PaymentOrders(jdbc, tenantJdbc), costLog,
+        askTimeout, clock);
   }
 
   /** The journal's Slick pool connects to the same database the engine opened. */

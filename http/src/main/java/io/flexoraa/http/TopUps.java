@@ -1,5 +1,6 @@
 package io.flexoraa.http;
 
+import io.flexoraa.engine.ports.CostLog;
 import io.flexoraa.engine.tenant.TenantEntity;
 import io.flexoraa.engine.tenant.Tokens;
 import io.flexoraa.engine.tenant.TopUpPacks;
@@ -13,9 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -27,10 +30,13 @@ import org.slf4j.LoggerFactory;
  * that order, a TOP_UP credit whose reference is Razorpay's payment id. The Tenant entity credits a reference once,
  * so whichever of the client's confirmation and Razorpay's webhook arrives first credits and every later arrival
  * (the other one, a retried webhook) is answered as a duplicate; the order is marked paid once, by the first.
- * The credit's event reaches the audit trail as {@code tokens.topped-up}.
+ * The credit's event reaches the audit trail as {@code tokens.topped-up}. Every call to Razorpay's API is recorded in
+ * the cost log ({@code razorpay}, ok or error, with its latency); checking a payment's signature is not a call.
  */
 final class TopUps {
   private static final Logger log = LoggerFactory.getLogger(TopUps.class);
+  /** The service name Razorpay's calls are recorded under in the cost log. */
+  static final String SERVICE = "razorpay";
   /** Razorpay's ids (order_…, pay_…) are letters, digits and underscores. */
   static final Pattern RAZORPAY_ID = Pattern.compile("[A-Za-z0-9_]{1,64}");
 
@@ -41,18 +47,20 @@ final class TopUps {
   private final Duration askTimeout;
   private final Clock clock;
   private final RazorpayGateway gateway;
+  private final CostLog costLog;
 
   /** What a payment did: the tenant's credit (a duplicate when it was credited before) and the order afterwards. */
   record Settled(Tokens.Credited credited, PaymentOrders.Order order) {}
 
-  TopUps(ActorSystem<?> system, RazorpaySettings settings, TopUpPacks packs, PaymentOrders orders, Duration askTimeout,
-      Clock clock) {
+  TopUps(ActorSystem<?> system, RazorpaySettings settings, TopUpPacks packs, PaymentOrders orders, CostLog costLog,
+      Duration askTimeout, Clock clock) {
     this.sharding = ClusterSharding.get(system);
     this.settings = settings;
     this.packs = packs;
     this.orders = orders;
     this.askTimeout = askTimeout;
     this.clock = clock;
+    this.costLog = costLog;
     this.gateway = settings.paymentsConfigured()
         ? new RazorpayGateway(settings.keyId(), settings.keySecret(), settings.apiUrl(), settings.requestTimeout(),
             razorpayThreads(settings.clientThreads()))
@@ -100,7 +108,8 @@ final class TopUps {
     notes.put("tenant_id", tenantId);
     notes.put("pack", pack.id());
     notes.put("tokens", pack.tokens().toPlainString());
-    return gateway.createOrder(pack.amount(), packs.currency(), receipt, notes).thenCompose(created -> {
+    return recorded(tenantId, receipt, "orders.create",
+        () -> gateway.createOrder(pack.amount(), packs.currency(), receipt, notes)).thenCompose(created -> {
       if (!RAZORPAY_ID.matcher(created.id()).matches()
           || created.amount() != pack.amount() || !packs.currency().equals(created.currency())) {
         return CompletableFuture.failedFuture(new RazorpayGateway.GatewayException(
@@ -120,6 +129,29 @@ final class TopUps {
       return orders.record(order, new AuditLog.NewEntry(tenantId, actor, "tokens.top-up-ordered", AuditFeed.TOKENS,
           details));
     });
+  }
+
+  /**
+   * Makes {@code call} and records it in the cost log under {@code reference} before passing its outcome on, so the
+   * row exists by the time the client has its answer. Failing to record is logged; it never fails the call.
+   */
+  private <T> CompletionStage<T> recorded(String tenantId, String reference, String operation,
+      Supplier<CompletionStage<T>> call) {
+    Instant at = clock.instant();
+    long started = System.nanoTime();
+    CompletableFuture<T> outcome = call.get().toCompletableFuture();
+    return outcome.handle((result, failure) -> {
+      Throwable cause =
+          failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      CostLog.ExternalCall record = new CostLog.ExternalCall(tenantId, reference, SERVICE, operation,
+          failure == null ? CostLog.Outcome.OK : CostLog.Outcome.ERROR, Duration.ofNanos(System.nanoTime() - started),
+          cause == null ? null : cause.getMessage(), at);
+      return costLog.recordExternalCall(record).exceptionally(notRecorded -> {
+        log.warn("Razorpay call {} {} was not recorded in the cost log: {}", operation, reference,
+            notRecorded.getClass().getSimpleName());
+        return false;
+      });
+    }).thenCompose(recording -> recording).thenCompose(done -> outcome);
   }
 
   /**

@@ -73,6 +73,7 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.LIST_TOKEN_NOTIFICATIONS, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.GET_ABUSE, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.RELEASE_ABUSE, EnumSet.of(R.Admin));
+    ALLOWED.put(Endpoint.GET_USAGE, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.LIST_TOP_UPS, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.CREATE_TOP_UP, EnumSet.of(R.Admin));
     ALLOWED.put(Endpoint.CONFIRM_TOP_UP, EnumSet.of(R.Admin));

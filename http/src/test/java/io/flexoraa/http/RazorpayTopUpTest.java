@@ -106,6 +106,10 @@ class RazorpayTopUpTest {
     assertThat(sent.get("receipt").asText()).startsWith("topup_").hasSizeLessThanOrEqualTo(40);
     assertThat(sent.get("notes").get("tenant_id").asText()).isEqualTo(tenantId);
     assertThat(sent.get("notes").get("pack").asText()).isEqualTo("500");
+    // the call is in the cost log by the time the client has its answer, under our receipt number
+    assertThat(engine.count("SELECT count(*) FROM cost_log WHERE tenant_id = ? AND kind = 'external_call'"
+        + " AND provider = 'razorpay' AND operation = 'orders.create' AND outcome = 'ok' AND latency_ms >= 0"
+        + " AND reference = ?", tenantId, sent.get("receipt").asText())).isEqualTo(1);
 
     JsonNode listed = json(engine.get(topUps(), admin));
     assertThat(listed.get("total").asLong()).isEqualTo(1);
@@ -126,6 +130,9 @@ class RazorpayTopUpTest {
       assertThat(json(more).get("amount").asLong()).isEqualTo(pack.getValue());
     }
     assertThat(balance()).as("ordering credits nothing").isEqualTo("750.00");
+    JsonNode usage = json(engine.get("/api/v1/tenants/" + tenantId + "/usage?groupBy=operation", admin));
+    assertThat(usage.get("rows").findValuesAsText("key")).containsExactly("razorpay:orders.create");
+    assertThat(usage.get("totals").get("externalCalls").asLong()).isEqualTo(4);
   }
 
   @Test
@@ -135,6 +142,8 @@ class RazorpayTopUpTest {
     assertThat(json(unknown).get("field").asText()).isEqualTo("pack");
     assertThat(createTopUp("{}").statusCode()).isEqualTo(400);
     assertThat(razorpay.findAll(postRequestedFor(urlEqualTo("/v1/orders")))).isEmpty();
+    assertThat(engine.count("SELECT count(*) FROM cost_log WHERE tenant_id = ?", tenantId)).as("no call, no row")
+        .isZero();
 
     razorpay.stubFor(post(urlEqualTo("/v1/orders")).willReturn(aResponse().withStatus(400)
         .withHeader("Content-Type", "application/json")
@@ -147,6 +156,13 @@ class RazorpayTopUpTest {
         5_000, "USD")).withFixedDelay(3_000)));
     HttpResponse<String> slow = createTopUp("{\"pack\": \"100\"}");
     assertThat(slow.statusCode()).as("past flexoraa.razorpay.request-timeout").isEqualTo(503);
+    // both failed calls are recorded as errors, with what Razorpay said and how long they took
+    assertThat(engine.count("SELECT count(*) FROM cost_log WHERE tenant_id = ? AND provider = 'razorpay'"
+        + " AND outcome = 'error'", tenantId)).isEqualTo(2);
+    assertThat(engine.count("SELECT count(*) FROM cost_log WHERE tenant_id = ? AND outcome = 'error'"
+        + " AND details->>'error' LIKE '%Currency is not supported%'", tenantId)).isEqualTo(1);
+    assertThat(engine.count("SELECT count(*) FROM cost_log WHERE tenant_id = ? AND outcome = 'error'"
+        + " AND latency_ms >= 2000", tenantId)).as("the timed-out call").isEqualTo(1);
 
     assertThat(json(engine.get(topUps(), admin)).get("total").asLong()).isZero();
   }

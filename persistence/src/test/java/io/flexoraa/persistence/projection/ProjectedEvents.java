@@ -8,19 +8,26 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 
 /**
- * Runs events through the real {@link LeadReadModelHandler} against a real database, one group per call, in one
- * transaction committed the way the JDBC projection commits it — without the journal and the polling in between.
+ * Runs lead events through a real handler ({@link LeadReadModelHandler} unless another is given) against a real
+ * database, one group per call, in one transaction committed the way the JDBC projection commits it — without the
+ * journal and the polling in between.
  */
 public final class ProjectedEvents {
   private static final AtomicLong OFFSETS = new AtomicLong();
 
   private final DataSource dataSource;
-  private final LeadReadModelHandler handler = new LeadReadModelHandler("lead-test");
+  private final JdbcHandler<List<EventEnvelope<Event>>, PooledJdbcSession> handler;
 
   public ProjectedEvents(DataSource dataSource) {
+    this(dataSource, new LeadReadModelHandler("lead-test"));
+  }
+
+  public ProjectedEvents(DataSource dataSource, JdbcHandler<List<EventEnvelope<Event>>, PooledJdbcSession> handler) {
     this.dataSource = dataSource;
+    this.handler = handler;
   }
 
   public void project(Event... events) throws Exception {
