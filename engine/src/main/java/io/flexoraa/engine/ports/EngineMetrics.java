@@ -1,5 +1,7 @@
 package io.flexoraa.engine.ports;
 
+import io.flexoraa.engine.limits.BackpressureMode;
+
 /** What the engine reports about itself; the edge binds it to Kamon. */
 public interface EngineMetrics {
   void eventsPersisted(String entityType, int count);
@@ -12,6 +14,12 @@ public interface EngineMetrics {
 
   /** Messages on this node whose AI work waits for admission (deferred by a limit, released in order per lead). */
   default void aiWorkDeferred(long waiting) {}
+
+  /** This node's backpressure mode: reported when the node's AI work queue starts and on every change. */
+  default void backpressureMode(BackpressureMode mode) {}
+
+  /** One change of this node's backpressure mode. */
+  default void backpressureTransition(BackpressureMode from, BackpressureMode to) {}
 
   EngineMetrics NONE = (entityType, count) -> {};
 }
