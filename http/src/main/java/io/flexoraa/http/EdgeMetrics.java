@@ -1,13 +1,15 @@
 package io.flexoraa.http;
 
+import io.flexoraa.engine.limits.BackpressureMode;
 import io.flexoraa.engine.ports.EngineMetrics;
 import kamon.Kamon;
+import kamon.tag.TagSet;
 import kamon.metric.MeasurementUnit;
 
 /**
  * The engine's own metrics in Kamon (exported at /metrics beside Kamon's HTTP, actor and JVM metrics): webhooks by
  * outcome, acknowledgement latency, persisted events by entity type, live entities per type on this node, rate-limit
- * decisions by limit, and the AI work waiting for admission.
+ * decisions by limit, the AI work waiting for admission, and the backpressure mode it sets.
  */
 public final class EdgeMetrics implements EngineMetrics {
 
@@ -50,6 +52,23 @@ public final class EdgeMetrics implements EngineMetrics {
   public void aiWorkDeferred(long waiting) {
     Kamon.gauge("flexoraa_ai_work_deferred", "Stored messages on this node whose AI work waits for admission")
         .withoutTags().update(waiting);
+  }
+
+  @Override
+  public void backpressureMode(BackpressureMode current) {
+    Kamon.gauge("flexoraa_backpressure_level",
+            "This node's backpressure mode: 0 normal, 1 defer-analytics, 2 default-persuasion, 3 template-only")
+        .withoutTags().update(current.level());
+    for (BackpressureMode mode : BackpressureMode.values()) {
+      Kamon.gauge("flexoraa_backpressure_mode", "1 for this node's backpressure mode, 0 for the others")
+          .withTag("mode", mode.id()).update(mode == current ? 1 : 0);
+    }
+  }
+
+  @Override
+  public void backpressureTransition(BackpressureMode from, BackpressureMode to) {
+    Kamon.counter("flexoraa_backpressure_transitions", "Changes of this node's backpressure mode")
+        .withTags(TagSet.of("from", from.id()).withTag("to", to.id())).increment();
   }
 
   public void liveEntities(String entityType, long count) {

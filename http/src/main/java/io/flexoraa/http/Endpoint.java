@@ -36,6 +36,7 @@ public enum Endpoint {
   CREATE_TENANT("POST", "tenants", Access.OPERATOR, null),
   LIST_UNROUTED("GET", "ops/unrouted", Access.OPERATOR, null),
   RUN_RETENTION("POST", "ops/retention/run", Access.OPERATOR, null),
+  GET_BACKPRESSURE("GET", "ops/backpressure", Access.OPERATOR, null),
 
   GET_TENANT("GET", "tenants/{tenant}", Access.PERMISSION, permission(TENANT_PROFILE, READ)),
   LIST_CHANNEL_ACCOUNTS("GET", "tenants/{tenant}/channel-accounts", Access.PERMISSION, permission(CHANNEL_ACCOUNTS, READ)),

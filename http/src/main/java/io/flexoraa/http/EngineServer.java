@@ -11,6 +11,7 @@ import io.flexoraa.engine.ingest.WhatsAppIngest;
 import io.flexoraa.engine.lead.LeadEntity;
 import io.flexoraa.engine.tenant.Billing;
 import io.flexoraa.engine.tenant.TenantEntity;
+import io.flexoraa.engine.limits.BackpressureSignal;
 import io.flexoraa.engine.limits.RateLimits;
 import io.flexoraa.engine.ports.AiWork;
 import io.flexoraa.engine.tenant.TokenBudget;
@@ -140,7 +141,9 @@ public final class EngineServer implements AutoCloseable {
       TenantEntity.init(system, config, clock, metrics);
       TokenDebits tokenDebits = TokenDebits.start(system, config);
       ChannelAccountEntity.init(system, config, clock);
-      RateLimits limits = RateLimits.start(system, config, metrics, new AiWork.Counting(), clock);
+      // the node's backpressure mode: set by its AI work queue, read by the AI stage (issue 6) once it exists
+      BackpressureSignal backpressure = new BackpressureSignal();
+      RateLimits limits = RateLimits.start(system, config, metrics, new AiWork.Counting(), backpressure, clock);
       LiveEntityGauges.start(system, metrics);
       LeadProjections.init(system, database.projectionDataSource(), leadSettings.tagSlices(),
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
@@ -208,6 +211,7 @@ public final class EngineServer implements AutoCloseable {
               new PrivacyRoutes(system, tenantJdbc, leadQueries, new ConsentQueries(tenantJdbc, cipher), cipher,
                   identityIndex, keyEvents, clock, askTimeout).handlers(),
               new MaintenanceRoutes(keyRotation, keyEvents, retentionSchedule).handlers(),
+              new BackpressureRoutes(limits.clusterBackpressure()).handlers(),
               new TopUpRoutes(topUps).handlers(),
               new AbuseRoutes(system, leadQueries, limits.aiWorkQueue(), askTimeout, clock).handlers(),
               new UsageRoutes(new UsageQueries(tenantJdbc), UsageRoutes.Settings.fromConfig(config), clock).handlers()),

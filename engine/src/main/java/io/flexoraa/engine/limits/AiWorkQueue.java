@@ -1,14 +1,19 @@
 package io.flexoraa.engine.limits;
 
+import io.flexoraa.engine.CborSerializable;
 import io.flexoraa.engine.limits.Admission.Deferred;
 import io.flexoraa.engine.limits.Admission.Reason;
+import io.flexoraa.engine.limits.Backpressure.Transition;
 import io.flexoraa.engine.ports.AiWork;
 import io.flexoraa.engine.ports.EngineMetrics;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -20,6 +25,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * Where stored inbound messages wait for admission before their AI work starts; one per node. Intake
@@ -34,6 +41,12 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * limit) on this node for the advised time, so a tenant with thousands of deferred messages costs one ask per
  * retry, not thousands; when the block lifts, the tenant's leads are asked about again, oldest deferral first, with
  * at most {@code aiWorkAsksPerTenant} asks in flight per tenant.
+ *
+ * <p>Backpressure (docs/decisions/0017-backpressure-modes.md): the number of messages waiting here is the node's
+ * queue depth. The queue evaluates its {@link Backpressure} mode whenever the depth changes, and periodically while
+ * the mode is not normal so that a mode can end after its dwell without new traffic; it publishes the mode in the
+ * node's {@link BackpressureSignal} and answers {@link GetBackpressure} from any node of the cluster (registered with
+ * the receptionist under {@link #SERVICE_KEY}).
  *
  * <p>In memory by design (docs/decisions/0014-rate-limits.md): the messages themselves are in the leads' journals;
  * making their pending AI work survive a node stopping is the AI stage's job (issue 6).
@@ -54,11 +67,32 @@ public final class AiWorkQueue {
 
   public record Depth(long messages, int leads) {}
 
+  /** This node's backpressure, asked across the cluster by {@link ClusterBackpressure}. */
+  public record GetBackpressure(ActorRef<NodeBackpressure> replyTo) implements Command, CborSerializable {}
+
+  /**
+   * @param address the node's cluster address
+   * @param since when {@code mode} began
+   * @param transitions changes of mode on this node since it started
+   * @param recentTransitions the latest changes, oldest first, at most {@code settings.recentTransitions()}
+   */
+  public record NodeBackpressure(String address, BackpressureMode mode, long depth, int leads, Instant since,
+      long transitions, List<Transition> recentTransitions, Backpressure.Settings settings) implements CborSerializable {
+    public NodeBackpressure {
+      recentTransitions = List.copyOf(recentTransitions);
+    }
+  }
+
+  /** Every node's queue is registered under this key, for the cluster view of backpressure. */
+  public static final ServiceKey<GetBackpressure> SERVICE_KEY = ServiceKey.create(GetBackpressure.class, "ai-work-queue");
+
   private record Answered(String leadKey, String tenantId, Admission admission) implements Command {}
 
   private record TenantUnblocked(String tenantId) implements Command {}
 
   private enum ClusterUnblocked implements Command { INSTANCE }
+
+  private enum EvaluateBackpressure implements Command { INSTANCE }
 
 
   private final ActorRef<Command> queue;
@@ -68,17 +102,21 @@ public final class AiWorkQueue {
   }
 
   /** Starts this node's queue. */
-  public static AiWorkQueue start(
-      ActorSystem<?> system, MessageAdmission admission, AiWork aiWork, LimitSettings settings, EngineMetrics metrics) {
-    return new AiWorkQueue(system.systemActorOf(create(admission, aiWork, settings, metrics), "ai-work-queue",
-        Props.empty()));
+  public static AiWorkQueue start(ActorSystem<?> system, MessageAdmission admission, AiWork aiWork,
+      LimitSettings settings, Backpressure.Settings backpressure, BackpressureSignal signal, EngineMetrics metrics,
+      Clock clock) {
+    return new AiWorkQueue(system.systemActorOf(
+        create(admission, aiWork, settings, backpressure, signal, metrics, clock), "ai-work-queue", Props.empty()));
   }
 
-  public static Behavior<Command> create(
-      MessageAdmission admission, AiWork aiWork, LimitSettings settings, EngineMetrics metrics) {
+  public static Behavior<Command> create(MessageAdmission admission, AiWork aiWork, LimitSettings settings,
+      Backpressure.Settings backpressure, BackpressureSignal signal, EngineMetrics metrics, Clock clock) {
     // an exception thrown by the AI stage must not cost the queue its contents
-    return Behaviors.supervise(Behaviors.<Command>setup(context -> Behaviors.<Command>withTimers(timers ->
-            new Queue(context, timers, admission, aiWork, settings, metrics))))
+    return Behaviors.supervise(Behaviors.<Command>setup(context -> Behaviors.<Command>withTimers(timers -> {
+          context.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, context.getSelf().narrow()));
+          return new Queue(context, timers, admission, aiWork, settings,
+              new BackpressureTracker(backpressure, signal, clock), metrics);
+        })))
         .onFailure(SupervisorStrategy.resume());
   }
 
@@ -102,11 +140,52 @@ public final class AiWorkQueue {
     }
   }
 
+  /** The node's backpressure mode as the queue tracks it: published to the signal, its latest changes kept. */
+  private static final class BackpressureTracker {
+    private final Backpressure.Settings settings;
+    private final Backpressure machine;
+    private final BackpressureSignal signal;
+    private final ArrayDeque<Transition> recent = new ArrayDeque<>();
+    private long transitions;
+
+    BackpressureTracker(Backpressure.Settings settings, BackpressureSignal signal, Clock clock) {
+      this.settings = settings;
+      this.machine = new Backpressure(settings, clock);
+      this.signal = signal;
+      signal.set(machine.mode());
+    }
+
+    BackpressureMode mode() {
+      return machine.mode();
+    }
+
+    Duration evaluationInterval() {
+      return settings.evaluationInterval();
+    }
+
+    Optional<Transition> observe(long depth) {
+      Optional<Transition> change = machine.observe(depth);
+      change.ifPresent(transition -> {
+        signal.set(transition.to());
+        recent.addLast(transition);
+        while (recent.size() > settings.recentTransitions()) recent.removeFirst();
+        transitions++;
+      });
+      return change;
+    }
+
+    NodeBackpressure report(String address, long depth, int leads) {
+      return new NodeBackpressure(address, machine.mode(), depth, leads, machine.since(), transitions,
+          List.copyOf(recent), settings);
+    }
+  }
+
   private static final class Queue extends AbstractBehavior<Command> {
     private final TimerScheduler<Command> timers;
     private final MessageAdmission admission;
     private final AiWork aiWork;
     private final LimitSettings settings;
+    private final BackpressureTracker backpressure;
     private final EngineMetrics metrics;
     private final Map<String, ArrayDeque<AiWork.Item>> byLead = new HashMap<>();
     private final Map<String, TenantLine> byTenant = new HashMap<>();
@@ -114,13 +193,15 @@ public final class AiWorkQueue {
     private long pending;
 
     Queue(ActorContext<Command> context, TimerScheduler<Command> timers, MessageAdmission admission, AiWork aiWork,
-        LimitSettings settings, EngineMetrics metrics) {
+        LimitSettings settings, BackpressureTracker backpressure, EngineMetrics metrics) {
       super(context);
       this.timers = timers;
       this.admission = admission;
       this.aiWork = aiWork;
       this.settings = settings;
+      this.backpressure = backpressure;
       this.metrics = metrics;
+      metrics.backpressureMode(backpressure.mode());
     }
 
     @Override
@@ -130,8 +211,17 @@ public final class AiWorkQueue {
           .onMessage(Answered.class, this::onAnswered)
           .onMessage(TenantUnblocked.class, this::onTenantUnblocked)
           .onMessageEquals(ClusterUnblocked.INSTANCE, this::onClusterUnblocked)
+          .onMessageEquals(EvaluateBackpressure.INSTANCE, () -> {
+            evaluateBackpressure();
+            return this;
+          })
           .onMessage(GetDepth.class, query -> {
             query.replyTo().tell(new Depth(pending, byLead.size()));
+            return this;
+          })
+          .onMessage(GetBackpressure.class, query -> {
+            query.replyTo().tell(
+                backpressure.report(getContext().getSystem().address().toString(), pending, byLead.size()));
             return this;
           })
           .onSignal(PostStop.class, signal -> {
@@ -158,7 +248,7 @@ public final class AiWorkQueue {
         pending++;
       }
       offer.items().stream().map(AiWork.Item::tenantId).distinct().forEach(this::pump);
-      metrics.aiWorkDeferred(pending);
+      depthChanged();
       return this;
     }
 
@@ -177,7 +267,7 @@ public final class AiWorkQueue {
         else line.readyLeads.addLast(answered.leadKey());
       }
       pump(answered.tenantId());
-      metrics.aiWorkDeferred(pending);
+      depthChanged();
       return this;
     }
 
@@ -221,6 +311,31 @@ public final class AiWorkQueue {
             failure == null ? answer : new Deferred(settings.unavailableRetryAfter(), Reason.LIMITER_UNAVAILABLE)));
       }
       if (line.idle()) byTenant.remove(tenantId);
+    }
+
+    private void depthChanged() {
+      metrics.aiWorkDeferred(pending);
+      evaluateBackpressure();
+    }
+
+    private void evaluateBackpressure() {
+      backpressure.observe(pending).ifPresent(transition -> {
+        metrics.backpressureTransition(transition.from(), transition.to());
+        metrics.backpressureMode(transition.to());
+        String format = "Backpressure {} -> {}: {} messages wait for admission on this node";
+        if (transition.rising()) {
+          getContext().getLog().warn(format, transition.from().id(), transition.to().id(), transition.depth());
+        } else {
+          getContext().getLog().info(format, transition.from().id(), transition.to().id(), transition.depth());
+        }
+      });
+      // without traffic nothing else would notice that a mode's dwell has passed
+      if (backpressure.mode() == BackpressureMode.NORMAL) {
+        timers.cancel(EvaluateBackpressure.INSTANCE);
+      } else if (!timers.isTimerActive(EvaluateBackpressure.INSTANCE)) {
+        timers.startTimerWithFixedDelay(EvaluateBackpressure.INSTANCE, EvaluateBackpressure.INSTANCE,
+            backpressure.evaluationInterval());
+      }
     }
 
     private void start(AiWork.Item item) {

@@ -1,5 +1,7 @@
 package io.flexoraa.engine.ports;
 
+import io.flexoraa.engine.limits.BackpressureMode;
+
 /** What the engine reports about itself; the edge binds it to Kamon. */
 public interface EngineMetrics {
   void eventsPersisted(String entityType, int count);
@@ -18,6 +20,12 @@ public interface EngineMetrics {
    * restriction), {@code kind} the rule ({@code rapid-fire}, {@code burn-spike}...).
    */
   default void abuseTriggered(String scope, String kind) {}
+
+  /** This node's backpressure mode: reported when the node's AI work queue starts and on every change. */
+  default void backpressureMode(BackpressureMode mode) {}
+
+  /** One change of this node's backpressure mode. */
+  default void backpressureTransition(BackpressureMode from, BackpressureMode to) {}
 
   EngineMetrics NONE = (entityType, count) -> {};
 }

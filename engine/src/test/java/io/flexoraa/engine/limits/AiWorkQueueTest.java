@@ -2,11 +2,13 @@ package io.flexoraa.engine.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.ConfigFactory;
 import io.flexoraa.engine.limits.Admission.Deferred;
 import io.flexoraa.engine.limits.Admission.Reason;
 import io.flexoraa.engine.limits.TokenBucket.Rate;
 import io.flexoraa.engine.ports.AiWork;
 import io.flexoraa.engine.ports.EngineMetrics;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -100,7 +102,8 @@ class AiWorkQueueTest {
   private final RecordingMetrics metrics = new RecordingMetrics();
   private final TestProbe<AiWork.Item> started = testKit.createTestProbe();
   private final ActorRef<AiWorkQueue.Command> queue = testKit.spawn(
-      AiWorkQueue.create(admission, item -> started.ref().tell(item), SETTINGS, metrics));
+      AiWorkQueue.create(admission, item -> started.ref().tell(item), SETTINGS,
+          Backpressure.Settings.fromConfig(ConfigFactory.load()), new BackpressureSignal(), metrics, Clock.systemUTC()));
 
   @Test
   void deferredWorkStartsWhenAdmittedInTheOrderEachLeadStoredItsMessages() {
