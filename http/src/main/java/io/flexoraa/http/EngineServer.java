@@ -94,9 +94,11 @@ public final class EngineServer implements AutoCloseable {
   private final AtomicBoolean ready;
   private final TinkPiiCipher cipher;
   private final TokenBudget tokens;
+  private final AiWork.Counting aiWork;
 
   private EngineServer(ActorSystem<Void> system, Database database, ServerBinding binding, String operatorKey,
-      ExecutorService blocking, AtomicBoolean ready, TinkPiiCipher cipher, TokenBudget tokens) {
+      ExecutorService blocking, AtomicBoolean ready, TinkPiiCipher cipher, TokenBudget tokens, AiWork.Counting aiWork) {
+    this.aiWork = aiWork;
     this.cipher = cipher;
     this.tokens = tokens;
     this.system = system;
@@ -143,7 +145,9 @@ public final class EngineServer implements AutoCloseable {
       ChannelAccountEntity.init(system, config, clock);
       // the node's backpressure mode: set by its AI work queue, read by the AI stage (issue 6) once it exists
       BackpressureSignal backpressure = new BackpressureSignal();
-      RateLimits limits = RateLimits.start(system, config, metrics, new AiWork.Counting(), backpressure, clock);
+      // until the AI stage exists (issue 6): counts the messages whose AI work was started
+      AiWork.Counting aiWork = new AiWork.Counting();
+      RateLimits limits = RateLimits.start(system, config, metrics, aiWork, backpressure, clock);
       LiveEntityGauges.start(system, metrics);
       LeadProjections.init(system, database.projectionDataSource(), leadSettings.tagSlices(),
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
@@ -243,7 +247,7 @@ public final class EngineServer implements AutoCloseable {
       } else {
         log.info("Operator key: from {}", config.getString("flexoraa.operator-key").isEmpty() ? dataDirectory.resolve("operator-key") : "FLEXORAA_OPERATOR_KEY");
       }
-      return new EngineServer(system, database, binding, operator.value(), blocking, ready, cipher, tokenDebits);
+      return new EngineServer(system, database, binding, operator.value(), blocking, ready, cipher, tokenDebits, aiWork);
     } catch (Exception e) {
       system.terminate();
       blocking.shutdownNow();
@@ -328,6 +332,11 @@ public final class EngineServer implements AutoCloseable {
 
   public boolean isReady() {
     return ready.get();
+  }
+
+  /** How many messages' AI work this node has started (the AI stage itself arrives with issue 6). */
+  public long aiWorkStarted() {
+    return aiWork.started();
   }
 
   public ActorSystem<Void> system() {

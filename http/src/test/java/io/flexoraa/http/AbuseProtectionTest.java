@@ -35,7 +35,9 @@ class AbuseProtectionTest {
         .withFallback(com.typesafe.config.ConfigFactory.load()));
     engine = TestEngine.start(dataDirectory, Map.of(
         "flexoraa.abuse.tenant.report-every", "100ms",
-        "flexoraa.abuse.tenant.restrictions-refresh", "100ms"));
+        "flexoraa.abuse.tenant.restrictions-refresh", "100ms",
+        // an intake spike at the 4th new lead of an hour (20 x a floor of 0.15 = 3), so the test needs a handful
+        "flexoraa.abuse.tenant.intake-spike.min-baseline", "0.15"));
   }
 
   @AfterAll
@@ -134,5 +136,58 @@ class AbuseProtectionTest {
     assertThat(abuse(tenant).path("restrictions").path("throttledMessagesPerSecond").isNull()).isTrue();
     eventually(() -> json(engine.get("/api/v1/tenants/" + tenant.id() + "/audit", tenant.admin()))
         .path("items").toString().contains("abuse.released"), "the release in the audit trail");
+  }
+
+  private int post(Tenant tenant, String id, String from, long timestamp) {
+    return engine.postWebhook(Payloads.texts(tenant.waba(), tenant.phoneNumberId(),
+        List.of(new Payloads.Text(id, from, "Lead " + from, "hello from " + id, timestamp)))).statusCode();
+  }
+
+  @Test
+  void anIntakeSpikeParksNewLeadsUntilTheAdminReleasesThemAndTheirWorkStartsInOrder() {
+    Tenant tenant = tenant("Spike Co");
+    // a customer from before the spike keeps being served
+    assertThat(post(tenant, "wamid.spike.regular.1", "919822200000", 1_760_000_000L)).isEqualTo(200);
+    eventually(() -> engine.server.aiWorkStarted() >= 1, "the regular customer's first message to start");
+    for (int i = 1; i <= 3; i++) {
+      assertThat(post(tenant, "wamid.spike.new." + i, "91982220000" + i, 1_760_000_000L)).isEqualTo(200);
+    }
+    eventually(() -> abuse(tenant).path("restrictions").path("intakeParked").asBoolean(), "the intake spike");
+    assertThat(abuse(tenant).path("triggers").get(0).path("kind").asText()).isEqualTo("intake-spike");
+
+    // the limiter reads the restriction within its refresh; from then on a new lead's work is parked
+    try {
+      Thread.sleep(500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    long startedBefore = engine.server.aiWorkStarted();
+    assertThat(post(tenant, "wamid.spike.parked.1", "919822200009", 1_760_000_100L)).isEqualTo(200);
+    assertThat(post(tenant, "wamid.spike.parked.2", "919822200009", 1_760_000_130L)).isEqualTo(200);
+    assertThat(post(tenant, "wamid.spike.regular.2", "919822200000", 1_760_000_160L)).isEqualTo(200);
+    eventually(() -> abuse(tenant).path("parkedMessages").asInt() == 2, "both messages of the new lead parked");
+    eventually(() -> engine.server.aiWorkStarted() - startedBefore >= 1, "the regular customer's work");
+    long startedWhileParked = engine.server.aiWorkStarted() - startedBefore;
+    assertThat(startedWhileParked).as("only the regular customer's message started").isEqualTo(1);
+    assertThat(abuse(tenant).path("parkedLeads").asInt()).isEqualTo(1);
+
+    // the messages themselves are stored and readable while parked
+    String leads = "/api/v1/tenants/" + tenant.id() + "/leads";
+    eventually(() -> json(engine.get(leads, tenant.admin())).path("total").asInt() == 5, "all five leads stored");
+
+    HttpResponse<String> managerRelease = engine.post("/api/v1/tenants/" + tenant.id() + "/abuse/release",
+        engine.createApiKey(tenant.id(), "Manager"), "{\"kind\": \"intake-spike\"}");
+    assertThat(managerRelease.statusCode()).isEqualTo(403);
+    long beforeRelease = engine.server.aiWorkStarted();
+    HttpResponse<String> released = engine.post("/api/v1/tenants/" + tenant.id() + "/abuse/release", tenant.admin(),
+        "{\"kind\": \"intake-spike\"}");
+    assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
+    assertThat(json(released).path("leadsStarted").asInt()).isEqualTo(1);
+    assertThat(json(released).path("messagesStarted").asInt()).isEqualTo(2);
+    eventually(() -> engine.server.aiWorkStarted() - beforeRelease == 2, "the parked work to start");
+    JsonNode after = abuse(tenant);
+    assertThat(after.path("parkedMessages").asInt()).isZero();
+    assertThat(after.path("restrictions").path("intakeParked").asBoolean()).isFalse();
+    assertThat(after.path("triggers").get(0).path("releasedBy").asText()).isNotBlank();
   }
 }

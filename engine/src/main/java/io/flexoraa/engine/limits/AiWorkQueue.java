@@ -48,6 +48,10 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  * node's {@link BackpressureSignal} and answers {@link GetBackpressure} from any node of the cluster (registered with
  * the receptionist under {@link #SERVICE_KEY}).
  *
+ * <p>Parked intake (abuse protection, docs/decisions/0019-abuse-protection.md): work admitted while its tenant's
+ * intake is parked goes to {@link WorkParking}; the tenant keeps it (durably, until released) or hands it back to
+ * start now. Its lead waits for the answer, so order per lead holds.
+ *
  * <p>In memory by design (docs/decisions/0014-rate-limits.md): the messages themselves are in the leads' journals;
  * making their pending AI work survive a node stopping is the AI stage's job (issue 6).
  */
@@ -88,6 +92,9 @@ public final class AiWorkQueue {
 
   private record Answered(String leadKey, String tenantId, Admission admission) implements Command {}
 
+  /** The tenant's answer on work admitted while its intake is parked: kept, to start now, or null (no answer). */
+  private record ParkAnswered(String leadKey, String tenantId, Boolean parked) implements Command {}
+
   private record TenantUnblocked(String tenantId) implements Command {}
 
   private enum ClusterUnblocked implements Command { INSTANCE }
@@ -105,16 +112,30 @@ public final class AiWorkQueue {
   public static AiWorkQueue start(ActorSystem<?> system, MessageAdmission admission, AiWork aiWork,
       LimitSettings settings, Backpressure.Settings backpressure, BackpressureSignal signal, EngineMetrics metrics,
       Clock clock) {
+    return start(system, admission, aiWork, WorkParking.NONE, settings, backpressure, signal, metrics, clock);
+  }
+
+  /** {@code parking}: where work goes that is admitted while its tenant's intake is parked. */
+  public static AiWorkQueue start(ActorSystem<?> system, MessageAdmission admission, AiWork aiWork,
+      WorkParking parking, LimitSettings settings, Backpressure.Settings backpressure, BackpressureSignal signal,
+      EngineMetrics metrics, Clock clock) {
     return new AiWorkQueue(system.systemActorOf(
-        create(admission, aiWork, settings, backpressure, signal, metrics, clock), "ai-work-queue", Props.empty()));
+        create(admission, aiWork, parking, settings, backpressure, signal, metrics, clock), "ai-work-queue",
+        Props.empty()));
   }
 
   public static Behavior<Command> create(MessageAdmission admission, AiWork aiWork, LimitSettings settings,
       Backpressure.Settings backpressure, BackpressureSignal signal, EngineMetrics metrics, Clock clock) {
+    return create(admission, aiWork, WorkParking.NONE, settings, backpressure, signal, metrics, clock);
+  }
+
+  public static Behavior<Command> create(MessageAdmission admission, AiWork aiWork, WorkParking parking,
+      LimitSettings settings, Backpressure.Settings backpressure, BackpressureSignal signal, EngineMetrics metrics,
+      Clock clock) {
     // an exception thrown by the AI stage must not cost the queue its contents
     return Behaviors.supervise(Behaviors.<Command>setup(context -> Behaviors.<Command>withTimers(timers -> {
           context.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, context.getSelf().narrow()));
-          return new Queue(context, timers, admission, aiWork, settings,
+          return new Queue(context, timers, admission, aiWork, parking, settings,
               new BackpressureTracker(backpressure, signal, clock), metrics);
         })))
         .onFailure(SupervisorStrategy.resume());
@@ -184,6 +205,7 @@ public final class AiWorkQueue {
     private final TimerScheduler<Command> timers;
     private final MessageAdmission admission;
     private final AiWork aiWork;
+    private final WorkParking parking;
     private final LimitSettings settings;
     private final BackpressureTracker backpressure;
     private final EngineMetrics metrics;
@@ -193,8 +215,9 @@ public final class AiWorkQueue {
     private long pending;
 
     Queue(ActorContext<Command> context, TimerScheduler<Command> timers, MessageAdmission admission, AiWork aiWork,
-        LimitSettings settings, BackpressureTracker backpressure, EngineMetrics metrics) {
+        WorkParking parking, LimitSettings settings, BackpressureTracker backpressure, EngineMetrics metrics) {
       super(context);
+      this.parking = parking;
       this.timers = timers;
       this.admission = admission;
       this.aiWork = aiWork;
@@ -209,6 +232,7 @@ public final class AiWorkQueue {
       return newReceiveBuilder()
           .onMessage(Offer.class, this::onOffer)
           .onMessage(Answered.class, this::onAnswered)
+          .onMessage(ParkAnswered.class, this::onParkAnswered)
           .onMessage(TenantUnblocked.class, this::onTenantUnblocked)
           .onMessageEquals(ClusterUnblocked.INSTANCE, this::onClusterUnblocked)
           .onMessageEquals(EvaluateBackpressure.INSTANCE, () -> {
@@ -259,10 +283,38 @@ public final class AiWorkQueue {
       if (answered.admission() instanceof Deferred deferred) {
         line.readyLeads.addFirst(answered.leadKey());
         block(answered.tenantId(), line, deferred);
+      } else if (answered.admission() instanceof Admission.Admitted admitted && admitted.intakeParked()) {
+        // the tenant's intake is parked: it decides whether this work waits for a release; the lead stays busy
+        // meanwhile, so its later messages cannot overtake this one
+        line.asking++;
+        String leadKey = answered.leadKey();
+        String tenantId = answered.tenantId();
+        getContext().pipeToSelf(parking.park(lead.peekFirst()),
+            (parked, failure) -> new ParkAnswered(leadKey, tenantId, failure == null ? parked : null));
       } else {
         AiWork.Item item = lead.pollFirst();
         pending--;
         start(item);
+        if (lead.isEmpty()) byLead.remove(answered.leadKey());
+        else line.readyLeads.addLast(answered.leadKey());
+      }
+      pump(answered.tenantId());
+      depthChanged();
+      return this;
+    }
+
+    private Behavior<Command> onParkAnswered(ParkAnswered answered) {
+      TenantLine line = byTenant.get(answered.tenantId());
+      line.asking--;
+      ArrayDeque<AiWork.Item> lead = byLead.get(answered.leadKey());
+      if (answered.parked() == null) {
+        // no answer: the work stays first in its lead and is asked about again after a pause
+        line.readyLeads.addFirst(answered.leadKey());
+        block(answered.tenantId(), line, new Deferred(settings.unavailableRetryAfter(), Reason.LIMITER_UNAVAILABLE));
+      } else {
+        AiWork.Item item = lead.pollFirst();
+        pending--;
+        if (!answered.parked()) start(item);
         if (lead.isEmpty()) byLead.remove(answered.leadKey());
         else line.readyLeads.addLast(answered.leadKey());
       }

@@ -45,8 +45,8 @@ public final class RateLimits {
             settings, clock), "global-permits", Props.empty());
     MessageAdmission admission = new LimiterAdmission(system, globalPermits, settings, metrics);
     Backpressure.Settings backpressure = Backpressure.Settings.fromConfig(config);
-    AiWorkQueue queue =
-        AiWorkQueue.start(system, admission, aiWork, settings, backpressure, backpressureSignal, metrics, clock);
+    AiWorkQueue queue = AiWorkQueue.start(system, admission, aiWork,
+        WorkParking.byTenant(system, settings.askTimeout()), settings, backpressure, backpressureSignal, metrics, clock);
     return new RateLimits(settings, admission, queue,
         new ClusterBackpressure(system, queue.ref().narrow(), backpressure));
   }
