@@ -211,7 +211,7 @@ public final class EngineServer implements AutoCloseable {
               authRoutes.handlers(),
               new AuditRoutes(auditTrail).handlers(),
               new TokenRoutes(system, new TokenQueries(tenantJdbc), askTimeout,
-                  new BigDecimal(config.getString("flexoraa.billing.max-grant"))).handlers(),
+                  new BigDecimal(config.getString("flexoraa.billing.max-grant")), backpressure).handlers(),
               new PrivacyRoutes(system, tenantJdbc, leadQueries, new ConsentQueries(tenantJdbc, cipher), cipher,
                   identityIndex, keyEvents, clock, askTimeout).handlers(),
               new MaintenanceRoutes(keyRotation, keyEvents, retentionSchedule).handlers(),

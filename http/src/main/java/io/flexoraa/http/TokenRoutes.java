@@ -3,6 +3,8 @@ package io.flexoraa.http;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.flexoraa.engine.limits.BackpressureMode;
+import io.flexoraa.engine.limits.BackpressureSignal;
 import io.flexoraa.engine.tenant.Billing;
 import io.flexoraa.engine.tenant.TenantEntity;
 import io.flexoraa.engine.tenant.Tokens;
@@ -45,8 +47,12 @@ final class TokenRoutes extends AllDirectives {
   private final TokenQueries queries;
   private final Duration askTimeout;
   private final BigDecimal maxGrant;
+  /** This node's backpressure mode: what AI does here now, shown beside the account's own pause. */
+  private final BackpressureSignal backpressure;
 
-  TokenRoutes(ActorSystem<?> system, TokenQueries queries, Duration askTimeout, BigDecimal maxGrant) {
+  TokenRoutes(ActorSystem<?> system, TokenQueries queries, Duration askTimeout, BigDecimal maxGrant,
+      BackpressureSignal backpressure) {
+    this.backpressure = backpressure;
     this.sharding = ClusterSharding.get(system);
     this.queries = queries;
     this.askTimeout = askTimeout;
@@ -58,7 +64,7 @@ final class TokenRoutes extends AllDirectives {
     handlers.put(Endpoint.GET_TOKENS, call -> onSuccess(
         sharding.entityRefFor(TenantEntity.TYPE_KEY, call.tenant().id())
             .<Tokens.TokenView>askWithStatus(Tokens.GetTokens::new, askTimeout),
-        view -> complete(Json.response(StatusCodes.OK, Balance.of(view)))));
+        view -> complete(Json.response(StatusCodes.OK, Balance.of(view, backpressure.mode())))));
     handlers.put(Endpoint.LIST_TOKEN_LEDGER, call -> Paging.paging(MAX_LIMIT, (limit, offset) ->
         onSuccess(queries.ledger(call.tenant().id(), limit, offset),
             page -> complete(Json.response(StatusCodes.OK, page(page, Entry::of))))));
@@ -135,13 +141,17 @@ final class TokenRoutes extends AllDirectives {
   record Balance(
       String plan, String balance, LocalDate periodStart, String monthlyTokens, String periodCredit, String consumed,
       LocalDate day, String burnToday, String dailyBurnLimit, boolean aiPaused, String pauseReason,
-      List<Integer> alertsRaised, long ledgerPosition) {
-    static Balance of(Tokens.TokenView view) {
+      List<Integer> alertsRaised, long ledgerPosition, String aiMode) {
+    /**
+     * {@code aiMode}: {@code paused} while the account pauses AI, else this node's backpressure mode
+     * ({@code normal}, {@code defer-analytics}, {@code default-persuasion}, {@code template-only}).
+     */
+    static Balance of(Tokens.TokenView view, BackpressureMode mode) {
       return new Balance(view.plan(), amount(view.balance()), view.periodStart(), amount(view.monthlyTokens()),
           amount(view.periodCredit()), amount(view.consumed()), view.day(), amount(view.burnToday()),
           amount(view.dailyBurnLimit()), view.aiPaused(),
           view.pauseReason() == null ? null : view.pauseReason().name().toLowerCase().replace('_', '-'),
-          view.alertsRaised(), view.ledgerPosition());
+          view.alertsRaised(), view.ledgerPosition(), view.aiPaused() ? "paused" : mode.id());
     }
   }
 

@@ -38,7 +38,8 @@ class TokenApiTest {
 
   @BeforeAll
   void start(@TempDir Path dataDirectory) {
-    engine = TestEngine.start(dataDirectory);
+    // the token economy alone: burning a day's tokens in the first hour is also a burn spike (AbuseProtectionTest)
+    engine = TestEngine.start(dataDirectory, java.util.Map.of("flexoraa.abuse.tenant.burn-spike.multiplier", 1000));
     tenantId = engine.createTenant("Acme Realty", "IN"); // leados-pro: 750 tokens a month, 24 a day
     admin = engine.createApiKey(tenantId, "Admin");
   }
@@ -88,6 +89,7 @@ class TokenApiTest {
     assertThat(opened.get("monthlyTokens").asText()).isEqualTo("750.00");
     assertThat(opened.get("dailyBurnLimit").asText()).isEqualTo("24.00");
     assertThat(opened.get("aiPaused").asBoolean()).isFalse();
+    assertThat(opened.get("aiMode").asText()).isEqualTo("normal");
     assertThat(opened.get("ledgerPosition").asLong()).isEqualTo(1);
 
     // 200 debits at once: each answered, exactly, in a handful of persisted events
@@ -148,6 +150,7 @@ class TokenApiTest {
     assertThat(pastTheLimit).contains(new Refused(Refusal.AI_PAUSED));
     JsonNode paused = tokens();
     assertThat(paused.get("aiPaused").asBoolean()).isTrue();
+    assertThat(paused.get("aiMode").asText()).isEqualTo("paused");
     assertThat(paused.get("pauseReason").asText()).isEqualTo("daily-burn-limit");
     assertThat(paused.get("burnToday").asText()).isEqualTo("24.00");
     eventually(() -> json(engine.get("/api/v1/tenants/" + tenantId + "/tokens/notifications", admin)).get("total").asLong() == 1,

@@ -69,7 +69,7 @@ public record AbuseGuard(List<HourCount> hours, Map<Kind, Trigger> triggers, Lis
       long failuresPerHour, BigDecimal throttledPerSecond, Duration throttleFor, BigDecimal intakeMultiplier,
       BigDecimal intakeMinBaseline) {
 
-    public static final Settings DEFAULTS = new Settings(24, BigDecimal.TEN, BigDecimal.ONE,
+    public static final Settings DEFAULTS = new Settings(24, BigDecimal.TEN, BigDecimal.valueOf(2),
         Set.of("qualification-message", "persuasion-message", "cold-recovery"), 100, BigDecimal.ONE,
         Duration.ofHours(1), BigDecimal.valueOf(20), BigDecimal.valueOf(5));
 

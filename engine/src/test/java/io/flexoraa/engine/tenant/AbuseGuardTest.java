@@ -105,12 +105,12 @@ class AbuseGuardTest {
   void aNewTenantIsJudgedAgainstTheFloor() {
     create();
     clock.advance(Duration.ofMinutes(5));
-    debit("baseline", "10.00");
+    debit("baseline", "20.00");
     assertThat(triggers()).isEmpty();
     debit("baseline", "0.01");
     assertThat(triggers()).singleElement().satisfies(spike -> {
       assertThat(spike.kind()).isEqualTo(Kind.BURN_SPIKE);
-      assertThat(spike.baseline()).isEqualByComparingTo("1.00");
+      assertThat(spike.baseline()).isEqualByComparingTo("2.00");
     });
   }
 
@@ -207,8 +207,8 @@ class AbuseGuardTest {
   @Test
   void replayingTheJournalRebuildsTheSameGuard() {
     create();
-    steadyDay("1.5");
-    debit("baseline", "16");
+    steadyDay("3");
+    debit("baseline", "31");
     activity(3, 101);
     Tenant replayed = Tenant.empty();
     for (Event event : journal) replayed = replayed.apply(event);
