@@ -8,13 +8,11 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.PersistenceQuery;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,15 +63,15 @@ final class RenewalSchedule {
     LocalDate month = currentMonth();
     JdbcReadJournal journal = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class,
         JdbcReadJournal.Identifier());
-    int[] counts = new int[3];
     return journal.currentPersistenceIds()
         .filter(id -> id.startsWith(PREFIX))
-        .mapAsyncUnordered(8, id -> renew(id.substring(PREFIX.length())).thenApply(outcome -> {
+        .mapAsyncUnordered(8, id -> renew(id.substring(PREFIX.length())))
+        // counted in the stream, one outcome at a time: the answers complete on other threads
+        .runFold(new int[3], (counts, outcome) -> {
           counts[outcome]++;
-          return Done.getInstance();
-        }))
-        .runWith(Sink.ignore(), system)
-        .thenApply(done -> {
+          return counts;
+        }, system)
+        .thenApply(counts -> {
           Report report = new Report(month, counts[0], counts[1], counts[2]);
           if (report.renewed() > 0 || report.failed() > 0) {
             log.info("Monthly renewal for {}: {} tenants renewed, {} already renewed, {} did not answer", month,

@@ -14,6 +14,8 @@ import java.util.Locale;
 public final class TextFingerprint {
   static final String KIND = "message-text";
   private static final int DIGEST_HEX_CHARS = 16;
+  /** Runs of anything but letters, digits and combining marks (compiled once: this runs for every message). */
+  private static final java.util.regex.Pattern SEPARATORS = java.util.regex.Pattern.compile("[^\\p{L}\\p{N}\\p{M}]+");
 
   private final GibberishText gibberish;
 
@@ -36,6 +38,6 @@ public final class TextFingerprint {
   static String normalize(String text) {
     if (text == null) return "";
     String folded = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
-    return folded.replaceAll("[^\\p{L}\\p{N}\\p{M}]+", " ").trim();
+    return SEPARATORS.matcher(folded).replaceAll(" ").trim();
   }
 }

@@ -292,11 +292,7 @@ public final class AiWorkQueue {
         getContext().pipeToSelf(parking.park(lead.peekFirst()),
             (parked, failure) -> new ParkAnswered(leadKey, tenantId, failure == null ? parked : null));
       } else {
-        AiWork.Item item = lead.pollFirst();
-        pending--;
-        start(item);
-        if (lead.isEmpty()) byLead.remove(answered.leadKey());
-        else line.readyLeads.addLast(answered.leadKey());
+        takeHead(answered.leadKey(), line, lead, true);
       }
       pump(answered.tenantId());
       depthChanged();
@@ -312,15 +308,20 @@ public final class AiWorkQueue {
         line.readyLeads.addFirst(answered.leadKey());
         block(answered.tenantId(), line, new Deferred(settings.unavailableRetryAfter(), Reason.LIMITER_UNAVAILABLE));
       } else {
-        AiWork.Item item = lead.pollFirst();
-        pending--;
-        if (!answered.parked()) start(item);
-        if (lead.isEmpty()) byLead.remove(answered.leadKey());
-        else line.readyLeads.addLast(answered.leadKey());
+        takeHead(answered.leadKey(), line, lead, !answered.parked());
       }
       pump(answered.tenantId());
       depthChanged();
       return this;
+    }
+
+    /** The lead's first message leaves the queue (started, or kept by its tenant); the lead goes to the back. */
+    private void takeHead(String leadKey, TenantLine line, ArrayDeque<AiWork.Item> lead, boolean startIt) {
+      AiWork.Item item = lead.pollFirst();
+      pending--;
+      if (startIt) start(item);
+      if (lead.isEmpty()) byLead.remove(leadKey);
+      else line.readyLeads.addLast(leadKey);
     }
 
     private Behavior<Command> onTenantUnblocked(TenantUnblocked unblocked) {

@@ -214,8 +214,7 @@ public record Tenant(
     List<Event> decided = new ArrayList<>(decision.events());
     BigDecimal spent = decided.stream()
         .filter(event -> event instanceof Tokens.TokensDebited)
-        .flatMap(event -> ((Tokens.TokensDebited) event).entries().stream())
-        .map(Tokens.LedgerEntry::cost)
+        .map(event -> ((Tokens.TokensDebited) event).total())
         .reduce(Billing.zero(), BigDecimal::add);
     abuse.burnSpike(tenantId, spent, now, guard).ifPresent(decided::add);
     return new TokenAccount.DebitDecision(withOpening(events, decided), decision.outcomes());
@@ -298,8 +297,7 @@ public record Tenant(
     }
     if (event instanceof Tokens.TokensDebited debited) {
       if (tokens == null) throw new IllegalStateException("token event before the account was opened: " + event);
-      BigDecimal burnt = debited.entries().stream().map(Tokens.LedgerEntry::cost).reduce(Billing.zero(), BigDecimal::add);
-      return with(tokens.apply(event), abuse.withBurn(debited.at(), burnt));
+      return with(tokens.apply(event), abuse.withBurn(debited.at(), debited.total()));
     }
     if (event instanceof Tokens.TokensCredited
         || event instanceof Tokens.TokenAlertRaised || event instanceof Tokens.AiPaused

@@ -245,8 +245,7 @@ public record TokenAccount(
 
   public TokenAccount apply(Tenant.Event event) {
     if (event instanceof TokensDebited debited) {
-      BigDecimal sum = Billing.zero();
-      for (LedgerEntry entry : debited.entries()) sum = sum.add(entry.cost());
+      BigDecimal sum = debited.total();
       LedgerEntry last = debited.entries().get(debited.entries().size() - 1);
       LocalDate day = dayOf(debited.at());
       return new TokenAccount(balance.subtract(sum), periodStart, periodCredit, consumed.add(sum), day,

@@ -143,6 +143,13 @@ public final class Tokens {
     public TokensDebited {
       entries = List.copyOf(entries);
     }
+
+    /** What the batch debited in all. */
+    public BigDecimal total() {
+      BigDecimal sum = Billing.zero();
+      for (LedgerEntry entry : entries) sum = sum.add(entry.cost());
+      return sum;
+    }
   }
 
   /** {@code periodStart} is set for a renewal only: the first day of the period it starts. */
