@@ -23,6 +23,15 @@ public final class LeadModel {
   public static final String BSUID = "bsuid";
   /** An e-mail address, lower-cased, as a web form or CRM gives it. */
   public static final String EMAIL = "email";
+  /** An Instagram-scoped user id (IGSID): how Instagram names the person who wrote to the tenant's account. */
+  public static final String IGSID = "igsid";
+  /** A page-scoped user id (PSID): how Messenger names the person who wrote to the tenant's page. */
+  public static final String PSID = "psid";
+
+  /** Channels a lead writes in on. */
+  public static final String WHATSAPP = "whatsapp";
+  public static final String INSTAGRAM = "instagram";
+  public static final String MESSENGER = "messenger";
 
   /** The channel of a lead first known through a form, a CRM or an import rather than a messaging platform. */
   public static final String API_CHANNEL = "api";
