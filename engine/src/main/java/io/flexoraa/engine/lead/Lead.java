@@ -73,6 +73,23 @@ public final class Lead implements CborSerializable {
   private final LinkedHashMap<String, SubmissionView> recentSubmissions;
   /** The customer's recent inbound messages, as the abuse screen remembers them. */
   private CustomerScreen.History screenHistory;
+  /**
+   * Per channel the lead wrote in on: when it last wrote (its customer-service window runs from there) and on which
+   * of the tenant's accounts, so a reply leaves through the account the lead used.
+   */
+  private final LinkedHashMap<String, ChannelPresence> channels;
+
+  /** The lead's presence on one channel: its last inbound message's time and account. */
+  public record ChannelPresence(String channel, String channelAccount, Instant firstInboundAt, Instant lastInboundAt)
+      implements CborSerializable {
+    ChannelPresence after(String account, Instant at) {
+      if (at == null) return this;
+      boolean later = lastInboundAt == null || !at.isBefore(lastInboundAt);
+      return new ChannelPresence(channel, later ? account : channelAccount,
+          firstInboundAt == null || at.isBefore(firstInboundAt) ? at : firstInboundAt,
+          later ? at : lastInboundAt);
+    }
+  }
 
   /** What a command amounts to: the events to persist (none for a repeat), or why it is refused. */
   public sealed interface Decision {
@@ -87,7 +104,8 @@ public final class Lead implements CborSerializable {
 
   public static Lead empty() {
     return new Lead(null, null, null, new LinkedHashMap<>(), new LinkedHashSet<>(), new LinkedHashMap<>(), 0, null,
-        new LinkedHashMap<>(), new LinkedHashMap<>(), null, new LinkedHashMap<>(), CustomerScreen.History.EMPTY);
+        new LinkedHashMap<>(), new LinkedHashMap<>(), null, new LinkedHashMap<>(), CustomerScreen.History.EMPTY,
+        new LinkedHashMap<>());
   }
 
   @JsonCreator
@@ -104,7 +122,8 @@ public final class Lead implements CborSerializable {
       @JsonProperty("recentConsentRecords") LinkedHashMap<String, ConsentView> recentConsentRecords,
       @JsonProperty("anonymization") Anonymized anonymization,
       @JsonProperty("recentSubmissions") LinkedHashMap<String, SubmissionView> recentSubmissions,
-      @JsonProperty("screenHistory") CustomerScreen.History screenHistory) {
+      @JsonProperty("screenHistory") CustomerScreen.History screenHistory,
+      @JsonProperty("channels") LinkedHashMap<String, ChannelPresence> channels) {
     this.tenantId = tenantId;
     this.leadId = leadId;
     this.channel = channel;
@@ -121,6 +140,8 @@ public final class Lead implements CborSerializable {
     this.recentSubmissions = recentSubmissions == null ? new LinkedHashMap<>() : recentSubmissions;
     // snapshots taken before the customer screen existed have none: the screen starts afresh
     this.screenHistory = screenHistory == null ? CustomerScreen.History.EMPTY : screenHistory;
+    // snapshots taken before channel presence existed: rebuilt from messages that arrive from now on
+    this.channels = channels == null ? new LinkedHashMap<>() : channels;
   }
 
   // ---- decisions ----
@@ -311,6 +332,13 @@ public final class Lead implements CborSerializable {
       inboundCount++;
       Instant sentAt = received.message().sentAt();
       if (lastInboundAt == null || (sentAt != null && sentAt.isAfter(lastInboundAt))) lastInboundAt = sentAt;
+      String messageChannel = received.message().channel();
+      if (messageChannel != null) {
+        Instant at = received.message().screenedAt(received.receivedAt());
+        channels.put(messageChannel, channels
+            .getOrDefault(messageChannel, new ChannelPresence(messageChannel, null, null, null))
+            .after(received.message().channelAccount(), at));
+      }
       screenHistory = screenHistory.record(
           received.message().screenedAt(received.receivedAt()), received.message().textDigest());
     } else if (event instanceof MessageStatusChanged changed) {
@@ -370,7 +398,7 @@ public final class Lead implements CborSerializable {
     return new Lead(tenantId, leadId, channel, new LinkedHashMap<>(identifiers), new LinkedHashSet<>(recentMessageIds),
         new LinkedHashMap<>(statusByMessage), inboundCount, lastInboundAt, new LinkedHashMap<>(consents),
         new LinkedHashMap<>(recentConsentRecords), anonymization, new LinkedHashMap<>(recentSubmissions),
-        screenHistory);
+        screenHistory, new LinkedHashMap<>(channels));
   }
 
   // ---- queries ----
@@ -420,6 +448,12 @@ public final class Lead implements CborSerializable {
   public Anonymized getAnonymization() { return anonymization; }
   public LinkedHashMap<String, SubmissionView> getRecentSubmissions() { return new LinkedHashMap<>(recentSubmissions); }
   public CustomerScreen.History getScreenHistory() { return screenHistory; }
+  public LinkedHashMap<String, ChannelPresence> getChannels() { return new LinkedHashMap<>(channels); }
+
+  /** The lead's presence on {@code channel}, or null when it never wrote there. */
+  public ChannelPresence presenceOn(String channel) {
+    return channels.get(channel);
+  }
 
   public String statusOf(String platformMessageId) {
     return statusByMessage.get(platformMessageId);

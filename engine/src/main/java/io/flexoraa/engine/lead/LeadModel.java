@@ -42,6 +42,8 @@ public final class LeadModel {
 
   /** The purpose a keyword such as STOP or START speaks to: being sent messages at all on that channel. */
   public static final String MESSAGING = "messaging";
+  /** The purpose of marketing messages (Messenger sends them only to those who opted in). */
+  public static final String MARKETING = "marketing";
 
   /** An identifier: its blind index (for look-ups) and its encrypted value (for display). */
   public record Identifier(String kind, String index, String valueEnc, boolean valid) implements CborSerializable {}
