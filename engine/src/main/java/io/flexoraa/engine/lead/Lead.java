@@ -78,6 +78,8 @@ public final class Lead implements CborSerializable {
    * of the tenant's accounts, so a reply leaves through the account the lead used.
    */
   private final LinkedHashMap<String, ChannelPresence> channels;
+  /** The last {@code dedupWindow} outbound messages by our message id, with where each stands. */
+  private final LinkedHashMap<String, LeadModel.OutboundState> outbound;
 
   /** The lead's presence on one channel: its last inbound message's time and account. */
   public record ChannelPresence(String channel, String channelAccount, Instant firstInboundAt, Instant lastInboundAt)
@@ -105,7 +107,7 @@ public final class Lead implements CborSerializable {
   public static Lead empty() {
     return new Lead(null, null, null, new LinkedHashMap<>(), new LinkedHashSet<>(), new LinkedHashMap<>(), 0, null,
         new LinkedHashMap<>(), new LinkedHashMap<>(), null, new LinkedHashMap<>(), CustomerScreen.History.EMPTY,
-        new LinkedHashMap<>());
+        new LinkedHashMap<>(), new LinkedHashMap<>());
   }
 
   @JsonCreator
@@ -123,7 +125,8 @@ public final class Lead implements CborSerializable {
       @JsonProperty("anonymization") Anonymized anonymization,
       @JsonProperty("recentSubmissions") LinkedHashMap<String, SubmissionView> recentSubmissions,
       @JsonProperty("screenHistory") CustomerScreen.History screenHistory,
-      @JsonProperty("channels") LinkedHashMap<String, ChannelPresence> channels) {
+      @JsonProperty("channels") LinkedHashMap<String, ChannelPresence> channels,
+      @JsonProperty("outbound") LinkedHashMap<String, LeadModel.OutboundState> outbound) {
     this.tenantId = tenantId;
     this.leadId = leadId;
     this.channel = channel;
@@ -142,6 +145,7 @@ public final class Lead implements CborSerializable {
     this.screenHistory = screenHistory == null ? CustomerScreen.History.EMPTY : screenHistory;
     // snapshots taken before channel presence existed: rebuilt from messages that arrive from now on
     this.channels = channels == null ? new LinkedHashMap<>() : channels;
+    this.outbound = outbound == null ? new LinkedHashMap<>() : outbound;
   }
 
   // ---- decisions ----
@@ -317,6 +321,61 @@ public final class Lead implements CborSerializable {
     return events;
   }
 
+  // ---- outbound ----
+
+  /**
+   * Records an outbound message before it is decided or sent. A known message id persists nothing (the caller's
+   * retry); an unknown lead or an anonymized one is refused (nothing may be sent to an erased person).
+   */
+  public Decision decideOutbound(LeadModel.Outbound message, Clock clock) {
+    if (message == null) return new Decision.Refuse(new Rejection.MissingField("outbound"));
+    Rejection missing = firstMissing(
+        "messageId", message.messageId(), "channel", message.channel(), "author", message.author(),
+        "form", message.form());
+    if (missing != null) return new Decision.Refuse(missing);
+    if (!exists() || anonymized()) return new Decision.Refuse(new Rejection.UnknownLead());
+    if (outbound.containsKey(message.messageId())) return new Decision.Persist(List.of());
+    return new Decision.Persist(List.of(new LeadModel.OutboundRequested(tenantId, leadId, message, clock.instant())));
+  }
+
+  /** Records the gate's decision on a requested message; the decision it already has persists nothing. */
+  public Decision decideOutboundDecision(LeadModel.RecordOutboundDecision command, Clock clock) {
+    LeadModel.OutboundState state = outbound.get(command.messageId());
+    if (state == null) return new Decision.Refuse(new Rejection.MissingField("a requested message " + command.messageId()));
+    if (java.util.Objects.equals(state.verdict(), command.verdict()) && java.util.Objects.equals(state.rule(), command.rule())
+        && java.util.Objects.equals(state.notBefore(), command.notBefore())
+        && java.util.Objects.equals(state.templateName(), command.templateName())) {
+      return new Decision.Persist(List.of());
+    }
+    if (state.settled()) return new Decision.Persist(List.of());
+    return new Decision.Persist(List.of(new LeadModel.OutboundDecided(
+        tenantId, leadId, command.messageId(), command.verdict(), command.rule(), command.templateName(),
+        command.templateLanguage(), command.notBefore(), clock.instant())));
+  }
+
+  /** Records how sending ended; a message already sent or failed keeps its first ending. */
+  public Decision decideOutboundResult(LeadModel.RecordOutboundResult command, Clock clock) {
+    LeadModel.OutboundState state = outbound.get(command.messageId());
+    if (state == null) return new Decision.Refuse(new Rejection.MissingField("a requested message " + command.messageId()));
+    if (state.platformMessageId() != null || state.outcome() != null) return new Decision.Persist(List.of());
+    Instant now = clock.instant();
+    if (command.platformMessageId() != null) {
+      return new Decision.Persist(List.of(new LeadModel.OutboundSent(
+          tenantId, leadId, command.messageId(), state.outbound().channel(), command.platformMessageId(),
+          statusByMessage.get(command.platformMessageId()), now)));
+    }
+    if (command.outcome() == null) return new Decision.Refuse(new Rejection.MissingField("outcome"));
+    return new Decision.Persist(List.of(new LeadModel.OutboundFailed(
+        tenantId, leadId, command.messageId(), command.outcome(), command.errorCode(), now)));
+  }
+
+  /** What the outbound flow needs to know about this lead and message {@code messageId} (null: none). */
+  public LeadModel.OutboundContext outboundContext(String messageId) {
+    return new LeadModel.OutboundContext(
+        exists(), anonymized(), tenantId, leadId, List.copyOf(identifiers.values()), new LinkedHashMap<>(channels),
+        List.copyOf(consents.values()), messageId == null ? null : outbound.get(messageId));
+  }
+
   // ---- evolution ----
 
   public Lead apply(Event event, int dedupWindow) {
@@ -371,6 +430,25 @@ public final class Lead implements CborSerializable {
     } else if (event instanceof LeadVerified verified) {
       recentSubmissions.computeIfPresent(verified.submissionId(),
           (id, submission) -> new SubmissionView(id, submission.createdLead(), verified.verification()));
+    } else if (event instanceof LeadModel.OutboundRequested requested) {
+      LeadModel.Outbound message = requested.outbound();
+      outbound.put(message.messageId(), new LeadModel.OutboundState(
+          message, LeadModel.OutboundState.REQUESTED, null, null, null, null, null, null, requested.at()));
+      while (outbound.size() > dedupWindow) outbound.remove(outbound.keySet().iterator().next());
+    } else if (event instanceof LeadModel.OutboundDecided decided) {
+      outbound.computeIfPresent(decided.messageId(), (id, state) -> new LeadModel.OutboundState(
+          state.outbound(), decided.verdict(), decided.rule(), decided.templateName(), decided.templateLanguage(),
+          decided.notBefore(), state.platformMessageId(), state.outcome(), decided.at()));
+    } else if (event instanceof LeadModel.OutboundSent sent) {
+      outbound.computeIfPresent(sent.messageId(), (id, state) -> new LeadModel.OutboundState(
+          state.outbound(), state.verdict(), state.rule(), state.templateName(), state.templateLanguage(),
+          state.notBefore(), sent.platformMessageId(), LeadModel.OutboundState.SENT, sent.at()));
+      // Meta echoes what the page sends (Instagram, Messenger): the echo of our own message is a duplicate
+      remember(sent.platformMessageId(), dedupWindow);
+    } else if (event instanceof LeadModel.OutboundFailed failed) {
+      outbound.computeIfPresent(failed.messageId(), (id, state) -> new LeadModel.OutboundState(
+          state.outbound(), state.verdict(), state.rule(), state.templateName(), state.templateLanguage(),
+          state.notBefore(), null, failed.outcome(), failed.at()));
     } else if (event instanceof LeadAnonymized anonymized) {
       identifiers.clear();
       anonymization = new Anonymized(
@@ -398,7 +476,7 @@ public final class Lead implements CborSerializable {
     return new Lead(tenantId, leadId, channel, new LinkedHashMap<>(identifiers), new LinkedHashSet<>(recentMessageIds),
         new LinkedHashMap<>(statusByMessage), inboundCount, lastInboundAt, new LinkedHashMap<>(consents),
         new LinkedHashMap<>(recentConsentRecords), anonymization, new LinkedHashMap<>(recentSubmissions),
-        screenHistory, new LinkedHashMap<>(channels));
+        screenHistory, new LinkedHashMap<>(channels), new LinkedHashMap<>(outbound));
   }
 
   // ---- queries ----
@@ -449,6 +527,7 @@ public final class Lead implements CborSerializable {
   public LinkedHashMap<String, SubmissionView> getRecentSubmissions() { return new LinkedHashMap<>(recentSubmissions); }
   public CustomerScreen.History getScreenHistory() { return screenHistory; }
   public LinkedHashMap<String, ChannelPresence> getChannels() { return new LinkedHashMap<>(channels); }
+  public LinkedHashMap<String, LeadModel.OutboundState> getOutbound() { return new LinkedHashMap<>(outbound); }
 
   /** The lead's presence on {@code channel}, or null when it never wrote there. */
   public ChannelPresence presenceOn(String channel) {

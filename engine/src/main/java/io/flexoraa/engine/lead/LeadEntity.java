@@ -117,6 +117,17 @@ public final class LeadEntity extends EventSourcedBehaviorWithEnforcedReplies<Co
         .onCommand(RecordVerification.class, (state, command) -> submissionReply(
             state.decideVerification(command, clock), command.submissionId(), command.replyTo(), state))
         .onCommand(GetLead.class, (state, command) -> Effect().reply(command.replyTo(), state.snapshot()))
+        .onCommand(LeadModel.RequestOutbound.class, (state, command) -> reply(
+            state.decideOutbound(command.outbound(), clock), command.replyTo(),
+            updated -> updated.outboundContext(command.outbound().messageId()), state))
+        .onCommand(LeadModel.GetOutbound.class, (state, command) -> Effect().reply(
+            command.replyTo(), StatusReply.success(state.outboundContext(command.messageId()))))
+        .onCommand(LeadModel.RecordOutboundDecision.class, (state, command) -> reply(
+            state.decideOutboundDecision(command, clock), command.replyTo(),
+            updated -> updated.outboundContext(command.messageId()), state))
+        .onCommand(LeadModel.RecordOutboundResult.class, (state, command) -> reply(
+            state.decideOutboundResult(command, clock), command.replyTo(),
+            updated -> updated.outboundContext(command.messageId()), state))
         .build();
   }
 

@@ -336,7 +336,11 @@ public final class LeadModel {
     @JsonSubTypes.Type(value = ConsentRecorded.class, name = "consent-recorded.v1"),
     @JsonSubTypes.Type(value = LeadAnonymized.class, name = "lead-anonymized.v1"),
     @JsonSubTypes.Type(value = LeadSubmitted.class, name = "lead-submitted.v1"),
-    @JsonSubTypes.Type(value = LeadVerified.class, name = "lead-verified.v1")
+    @JsonSubTypes.Type(value = LeadVerified.class, name = "lead-verified.v1"),
+    @JsonSubTypes.Type(value = OutboundRequested.class, name = "outbound-requested.v1"),
+    @JsonSubTypes.Type(value = OutboundDecided.class, name = "outbound-decided.v1"),
+    @JsonSubTypes.Type(value = OutboundSent.class, name = "outbound-sent.v1"),
+    @JsonSubTypes.Type(value = OutboundFailed.class, name = "outbound-failed.v1")
   })
   public sealed interface Event extends CborSerializable {
     String tenantId();
@@ -412,5 +416,99 @@ public final class LeadModel {
   /** The verification of submission {@code submissionId} (PRODUCT §4.1), or why it was skipped. */
   public record LeadVerified(
       String tenantId, String leadId, String submissionId, Verification verification, Instant at)
+      implements Event {}
+
+  // ---- outbound messages (replies by people, the AI and campaigns) ----
+
+  /** Who wrote an outbound message. */
+  public static final String AUTHOR_HUMAN = "human";
+  public static final String AUTHOR_AI = "ai";
+  public static final String AUTHOR_CAMPAIGN = "campaign";
+
+  /** What an outbound message is: free text, or a named template with parameters. */
+  public static final String FORM_FREE = "free-form";
+  public static final String FORM_TEMPLATE = "template";
+
+  /**
+   * An outbound message as the lead keeps it. {@code messageId} is ours (the idempotency key through the gate, the
+   * sender and the lead); {@code channel} and {@code channelAccount} say where it leaves; the content is ciphertext
+   * under the lead's key ({@code textEnc}, {@code parametersEnc}: a JSON array of the template's body parameters).
+   * {@code commentId} makes it an Instagram private reply; {@code purpose} picks the template that stands in for free
+   * text outside the customer-service window.
+   */
+  public record Outbound(
+      String messageId, String channel, String channelAccount, String author, String actor, String form,
+      String textEnc, String templateName, String templateLanguage, String parametersEnc, String commentId,
+      String purpose, int textBytes, Instant requestedAt)
+      implements CborSerializable {}
+
+  /** Where an outbound message stands: requested, then decided (send, template, defer, block), then sent or failed. */
+  public record OutboundState(
+      Outbound outbound, String verdict, String rule, String templateName, String templateLanguage,
+      Instant notBefore, String platformMessageId, String outcome, Instant updatedAt)
+      implements CborSerializable {
+    public static final String REQUESTED = "requested";
+    public static final String SENT = "sent";
+    public static final String FAILED = "failed";
+
+    /** Whether nothing more will happen to it: sent, failed or blocked. */
+    public boolean settled() {
+      return platformMessageId != null || outcome != null || "block".equals(verdict);
+    }
+  }
+
+  /**
+   * Record an outbound message before anything is decided or sent, so that nothing is lost; idempotent on the
+   * message id (a repeat is answered with the message as it stands). The answer also carries what the outbound flow
+   * needs to decide: the lead's identifiers, its presence per channel and the consent in force.
+   */
+  public record RequestOutbound(Outbound outbound, ActorRef<StatusReply<OutboundContext>> replyTo) implements Command {}
+
+  /** The outbound message {@code messageId} as it stands, with the same context as {@link RequestOutbound}. */
+  public record GetOutbound(String messageId, ActorRef<StatusReply<OutboundContext>> replyTo) implements Command {}
+
+  /** Record the compliance gate's decision; the same decision again persists nothing. */
+  public record RecordOutboundDecision(
+      String messageId, String verdict, String rule, String templateName, String templateLanguage, Instant notBefore,
+      ActorRef<StatusReply<OutboundContext>> replyTo)
+      implements Command {}
+
+  /** Record how sending ended: a platform message id when Meta accepted it, else the outcome that stopped it. */
+  public record RecordOutboundResult(
+      String messageId, String platformMessageId, String outcome, Integer errorCode,
+      ActorRef<StatusReply<OutboundContext>> replyTo)
+      implements Command {}
+
+  /** What the outbound flow knows of a lead and of one of its outbound messages (null when unknown). */
+  public record OutboundContext(
+      boolean exists, boolean anonymized, String tenantId, String leadId, List<Identifier> identifiers,
+      Map<String, Lead.ChannelPresence> channels, List<ConsentView> consents, OutboundState message)
+      implements CborSerializable {
+    public OutboundContext {
+      identifiers = identifiers == null ? List.of() : List.copyOf(identifiers);
+      channels = channels == null ? Map.of() : Map.copyOf(channels);
+      consents = consents == null ? List.of() : List.copyOf(consents);
+    }
+  }
+
+  public record OutboundRequested(String tenantId, String leadId, Outbound outbound, Instant at) implements Event {}
+
+  public record OutboundDecided(
+      String tenantId, String leadId, String messageId, String verdict, String rule, String templateName,
+      String templateLanguage, Instant notBefore, Instant at)
+      implements Event {}
+
+  /**
+   * Meta accepted the message as {@code platformMessageId}. {@code statusSoFar} is a delivery status that reached
+   * the lead before this event did (Meta's status webhook can outrun the send's own answer), else null.
+   */
+  public record OutboundSent(
+      String tenantId, String leadId, String messageId, String channel, String platformMessageId, String statusSoFar,
+      Instant at)
+      implements Event {}
+
+  /** Sending stopped for good: {@code outcome} names why (undeliverable, token-invalid, unconfirmed...). */
+  public record OutboundFailed(
+      String tenantId, String leadId, String messageId, String outcome, Integer errorCode, Instant at)
       implements Event {}
 }

@@ -96,6 +96,14 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
       leadSubmitted(connection, submitted);
     } else if (event instanceof LeadModel.LeadVerified verified) {
       leadVerified(connection, verified);
+    } else if (event instanceof LeadModel.OutboundRequested requested) {
+      OutboundMessageRows.requested(connection, requested);
+    } else if (event instanceof LeadModel.OutboundDecided decided) {
+      OutboundMessageRows.decided(connection, decided);
+    } else if (event instanceof LeadModel.OutboundSent sent) {
+      OutboundMessageRows.sent(connection, sent);
+    } else if (event instanceof LeadModel.OutboundFailed failed) {
+      OutboundMessageRows.failed(connection, failed);
     }
   }
 

@@ -167,7 +167,8 @@ public final class LeadQueries {
       List<EncryptedMessage> messages = new ArrayList<>();
       try (PreparedStatement select = connection.prepareStatement(
           "SELECT platform_message_id, direction, channel, channel_account, type, status, text_enc, sent_at,"
-              + " received_at, status_at, ai_screen FROM lead_messages WHERE tenant_id = ? AND lead_id = ?"
+              + " received_at, status_at, ai_screen, message_id, author, decision, decision_rule, not_before, outcome"
+              + " FROM lead_messages WHERE tenant_id = ? AND lead_id = ?"
               + " ORDER BY COALESCE(sent_at, status_at), platform_message_id LIMIT ? OFFSET ?")) {
         select.setString(1, tenantId);
         select.setString(2, leadId);
@@ -177,7 +178,10 @@ public final class LeadQueries {
           while (result.next()) {
             messages.add(new EncryptedMessage(result.getString(1), result.getString(2), result.getString(3),
                 result.getString(4), result.getString(5), result.getString(6), result.getString(7),
-                instant(result, 8), instant(result, 9), instant(result, 10), result.getString(11)));
+                instant(result, 8), instant(result, 9), instant(result, 10), result.getString(11),
+                result.getString(12) == null ? null : new LeadViews.OutboundView(result.getString(12),
+                    result.getString(13), result.getString(14), result.getString(15), instant(result, 16),
+                    result.getString(17))));
           }
         }
       }
@@ -268,10 +272,11 @@ public final class LeadQueries {
 
   private record EncryptedMessage(
       String platformMessageId, String direction, String channel, String channelAccount, String type, String status,
-      String textEnc, Instant sentAt, Instant receivedAt, Instant statusAt, String aiScreen) {
+      String textEnc, Instant sentAt, Instant receivedAt, Instant statusAt, String aiScreen,
+      LeadViews.OutboundView outbound) {
     MessageView open(Optional<FieldCipher> cipher) {
       return new MessageView(platformMessageId, direction, channel, channelAccount, type, status,
-          LeadQueries.open(cipher, textEnc), sentAt, receivedAt, statusAt, aiScreen);
+          LeadQueries.open(cipher, textEnc), sentAt, receivedAt, statusAt, aiScreen, outbound);
     }
   }
 }

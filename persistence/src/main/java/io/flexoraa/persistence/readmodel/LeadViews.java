@@ -31,7 +31,14 @@ public final class LeadViews {
 
   public record MessageView(
       String platformMessageId, String direction, String channel, String channelAccount, String type, String status,
-      String text, Instant sentAt, Instant receivedAt, Instant statusAt, String aiScreen) {}
+      String text, Instant sentAt, Instant receivedAt, Instant statusAt, String aiScreen, OutboundView outbound) {}
+
+  /**
+   * Our own outbound message: its id (the one the send API answered with), who wrote it, the compliance gate's
+   * decision and rule, when a deferred message goes again, and why sending stopped if it did.
+   */
+  public record OutboundView(
+      String messageId, String author, String decision, String rule, Instant notBefore, String outcome) {}
 
   public record Page<T>(List<T> items, long total) {}
 }
