@@ -46,6 +46,11 @@ public final class EdgeErrors {
             return complete(
                 Problems.badRequest(invalid.field(), invalid.getMessage()));
           }
+          if (cause instanceof io.flexoraa.engine.outbound.OutboundService.Refused refused) {
+            return complete(refused.notFound()
+                ? Problems.notFound(refused.getMessage())
+                : Problems.of(StatusCodes.UNPROCESSABLE_ENTITY, "Cannot send", refused.getMessage()));
+          }
           if (cause instanceof StatusReply.ErrorMessage refused) {
             return complete(
                 Problems.of(StatusCodes.CONFLICT, "Refused", refused.getMessage()));

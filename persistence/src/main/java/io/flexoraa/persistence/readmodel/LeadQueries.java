@@ -52,7 +52,7 @@ public final class LeadQueries {
       return new Scope(userId);
     }
 
-    boolean restricted() {
+    public boolean restricted() {
       return assignedTo != null;
     }
   }
@@ -148,6 +148,22 @@ public final class LeadQueries {
         }
       }
       return counts;
+    });
+  }
+
+  /** When the lead sent the inbound message (a comment, say) with this platform id; empty when it is not the lead's. */
+  public CompletionStage<Optional<Instant>> inboundSentAt(String tenantId, String leadId, String platformMessageId) {
+    return jdbc.async(tenantId, connection -> {
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT sent_at FROM lead_messages WHERE tenant_id = ? AND lead_id = ? AND platform_message_id = ?"
+              + " AND direction = 'inbound'")) {
+        select.setString(1, tenantId);
+        select.setString(2, leadId);
+        select.setString(3, platformMessageId);
+        try (ResultSet result = select.executeQuery()) {
+          return result.next() ? Optional.ofNullable(instant(result, 1)) : Optional.<Instant>empty();
+        }
+      }
     });
   }
 
