@@ -108,6 +108,14 @@ final class TestEngine implements AutoCloseable {
     }
   }
 
+  static JsonNode json(String body) {
+    try {
+      return Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + body, e);
+    }
+  }
+
   static JsonNode json(HttpResponse<String> response) {
     try {
       return Json.MAPPER.readTree(response.body());
