@@ -43,7 +43,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  */
 public final class ApiRoutes extends AllDirectives {
   private static final Pattern EXTERNAL_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-  private static final Set<String> CHANNELS = Set.of("whatsapp", "instagram", "messenger");
+  static final Set<String> CHANNELS = Set.of("whatsapp", "instagram", "messenger");
   private static final int MAX_LIMIT = 500;
 
   private final ClusterSharding sharding;

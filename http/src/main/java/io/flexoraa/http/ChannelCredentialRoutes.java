@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.flexoraa.persistence.directory.JdbcChannelCredentials;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -21,7 +20,6 @@ final class ChannelCredentialRoutes extends AllDirectives {
   /** Meta's tokens are long printable ASCII without spaces (EAA..., IGAA...); this bounds what is stored. */
   private static final int MAX_TOKEN_LENGTH = 4096;
   private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7E]+");
-  private static final Set<String> CHANNELS = Set.of("whatsapp", "instagram", "messenger");
 
   private final JdbcChannelCredentials credentials;
 
@@ -40,7 +38,7 @@ final class ChannelCredentialRoutes extends AllDirectives {
       String token = accessToken(Json.object(raw), true);
       String channel = call.variable("channel");
       String account = call.variable("account");
-      if (!CHANNELS.contains(channel)) return complete(Problems.notFound("no such channel account"));
+      if (!ApiRoutes.CHANNELS.contains(channel)) return complete(Problems.notFound("no such channel account"));
       return onSuccess(credentials.store(call.tenant().id(), channel, account, token, call.principal().actor()),
           stored -> stored
               ? complete(StatusCodes.NO_CONTENT)
