@@ -14,6 +14,7 @@ import io.flexoraa.engine.tenant.TenantEntity;
 import io.flexoraa.engine.access.AccessPolicy;
 import io.flexoraa.engine.access.Role;
 import io.flexoraa.http.Problems.InvalidInput;
+import io.flexoraa.persistence.directory.JdbcChannelCredentials;
 import io.flexoraa.persistence.directory.JdbcUnroutedStore;
 import io.flexoraa.persistence.readmodel.LeadQueries;
 import io.flexoraa.persistence.readmodel.LeadViews.Page;
@@ -42,7 +43,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  */
 public final class ApiRoutes extends AllDirectives {
   private static final Pattern EXTERNAL_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-  private static final Set<String> CHANNELS = Set.of("whatsapp", "instagram", "messenger");
+  static final Set<String> CHANNELS = Set.of("whatsapp", "instagram", "messenger");
   private static final int MAX_LIMIT = 500;
 
   private final ClusterSharding sharding;
@@ -50,6 +51,7 @@ public final class ApiRoutes extends AllDirectives {
   private final ChannelDirectory directory;
   private final LeadQueries leads;
   private final JdbcUnroutedStore unrouted;
+  private final JdbcChannelCredentials credentials;
   private final PiiCipher cipher;
   private final List<String> plans;
   private final Duration askTimeout;
@@ -57,12 +59,14 @@ public final class ApiRoutes extends AllDirectives {
 
   public ApiRoutes(
       ActorSystem<?> system, Authenticator authenticator, ChannelDirectory directory, LeadQueries leads,
-      JdbcUnroutedStore unrouted, PiiCipher cipher, List<String> plans, Duration askTimeout) {
+      JdbcUnroutedStore unrouted, JdbcChannelCredentials credentials, PiiCipher cipher, List<String> plans,
+      Duration askTimeout) {
     this.sharding = ClusterSharding.get(system);
     this.authenticator = authenticator;
     this.directory = directory;
     this.leads = leads;
     this.unrouted = unrouted;
+    this.credentials = credentials;
     this.cipher = cipher;
     this.plans = List.copyOf(plans);
     this.askTimeout = askTimeout;
@@ -76,7 +80,7 @@ public final class ApiRoutes extends AllDirectives {
     handlers.put(Endpoint.GET_TENANT, call -> complete(Json.response(StatusCodes.OK, call.tenant())));
     handlers.put(Endpoint.LIST_CHANNEL_ACCOUNTS, call -> onSuccess(directory.ofTenant(call.tenant().id()), routes ->
         complete(Json.response(StatusCodes.OK, page(routes, routes.size())))));
-    handlers.put(Endpoint.REGISTER_CHANNEL_ACCOUNT, call -> registerChannelAccount(call.tenant()));
+    handlers.put(Endpoint.REGISTER_CHANNEL_ACCOUNT, this::registerChannelAccount);
     handlers.put(Endpoint.LIST_API_KEYS, call -> onSuccess(
         sharding.entityRefFor(TenantEntity.TYPE_KEY, call.tenant().id()).ask(Tenant.ListApiKeys::new, askTimeout),
         keys -> complete(Json.response(StatusCodes.OK, page(keys.keys(), keys.keys().size())))));
@@ -120,7 +124,8 @@ public final class ApiRoutes extends AllDirectives {
     });
   }
 
-  private Route registerChannelAccount(Tenant.View tenant) {
+  private Route registerChannelAccount(ApiRouter.Call call) {
+    Tenant.View tenant = call.tenant();
     return entity(Unmarshaller.entityToString(), raw -> {
       JsonNode body = Json.object(raw);
       String channel = Json.requiredText(body, "channel", 16);
@@ -133,6 +138,8 @@ public final class ApiRoutes extends AllDirectives {
       if (businessAccountId != null) {
         Json.matching("businessAccountId", businessAccountId, EXTERNAL_ID, "must be the business account id");
       }
+      // optional: the Graph API token can also come later (PUT .../credentials)
+      String accessToken = ChannelCredentialRoutes.accessToken(body, false);
       ChannelRoute route =
           new ChannelRoute(tenant.id(), channel, externalId, businessAccountId, displayName, tenant.defaultRegion());
       CompletionStage<HttpResponse> response = directory.register(route, Secrets.sha256Hex(verifyToken))
@@ -145,7 +152,10 @@ public final class ApiRoutes extends AllDirectives {
                     ChannelAccountEntity.entityId(tenant.id(), channel, externalId))
                 .<ChannelAccount.View>askWithStatus(replyTo -> new ChannelAccount.Register(
                     tenant.id(), channel, externalId, displayName, businessAccountId, replyTo), askTimeout)
-                .thenApply(view -> Json.response(StatusCodes.CREATED, route));
+                .thenCompose(view -> accessToken == null
+                    ? CompletableFuture.completedFuture(true)
+                    : credentials.store(tenant.id(), channel, externalId, accessToken, call.principal().actor()))
+                .thenApply(stored -> Json.response(StatusCodes.CREATED, route));
           });
       return onSuccess(response, this::complete);
     });

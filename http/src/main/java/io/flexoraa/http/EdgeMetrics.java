@@ -76,6 +76,21 @@ public final class EdgeMetrics implements EngineMetrics {
         .withTag("entity", entityType).update(count);
   }
 
+  /**
+   * One request to Meta's Graph API: {@code operation} send or probe, {@code outcome} what that request ended in
+   * (sent, rate_limited, server_error, unreachable, no_answer, window_closed..., or the probe's healthy, restricted,
+   * unknown), and its latency.
+   */
+  public void graphApiRequest(String channel, String operation, String outcome, long nanos) {
+    Kamon.counter("flexoraa_graph_api_requests", "Requests to Meta's Graph API by channel, operation and outcome")
+        .withTags(TagSet.of("channel", channel).withTag("operation", operation).withTag("outcome", outcome))
+        .increment();
+    Kamon.histogram("flexoraa_graph_api_latency", "From sending a request to Meta's Graph API to its answer",
+            MeasurementUnit.time().nanoseconds())
+        .withTags(TagSet.of("channel", channel).withTag("operation", operation))
+        .record(nanos);
+  }
+
   @Override
   public void abuseTriggered(String scope, String kind) {
     Kamon.counter("flexoraa_abuse_triggers", "Abuse rules fired, by scope (customer, tenant) and rule")

@@ -41,6 +41,8 @@ public enum Endpoint {
   GET_TENANT("GET", "tenants/{tenant}", Access.PERMISSION, permission(TENANT_PROFILE, READ)),
   LIST_CHANNEL_ACCOUNTS("GET", "tenants/{tenant}/channel-accounts", Access.PERMISSION, permission(CHANNEL_ACCOUNTS, READ)),
   REGISTER_CHANNEL_ACCOUNT("POST", "tenants/{tenant}/channel-accounts", Access.PERMISSION, permission(CHANNEL_ACCOUNTS, WRITE)),
+  /** The account's Graph API access token: stored encrypted, audited without it, never returned. */
+  STORE_CHANNEL_CREDENTIALS("PUT", "tenants/{tenant}/channel-accounts/{channel}/{account}/credentials", Access.PERMISSION, permission(CHANNEL_ACCOUNTS, WRITE)),
   LIST_API_KEYS("GET", "tenants/{tenant}/api-keys", Access.PERMISSION, permission(API_KEYS, READ)),
   CREATE_API_KEY("POST", "tenants/{tenant}/api-keys", Access.PERMISSION, permission(API_KEYS, WRITE)),
   REVOKE_API_KEY("DELETE", "tenants/{tenant}/api-keys/{key}", Access.PERMISSION, permission(API_KEYS, WRITE)),

@@ -14,6 +14,12 @@ import io.flexoraa.engine.tenant.TenantEntity;
 import io.flexoraa.engine.limits.BackpressureSignal;
 import io.flexoraa.engine.limits.RateLimits;
 import io.flexoraa.engine.ports.AiWork;
+import io.flexoraa.engine.ports.ChannelCredentials;
+import io.flexoraa.engine.ports.MetaAccountProbe;
+import io.flexoraa.engine.ports.MetaSender;
+import io.flexoraa.http.meta.GraphApiClient;
+import io.flexoraa.http.meta.GraphSettings;
+import io.flexoraa.persistence.directory.JdbcChannelCredentials;
 import io.flexoraa.engine.tenant.TokenBudget;
 import io.flexoraa.engine.tenant.TokenDebits;
 import io.flexoraa.engine.tenant.TopUpPacks;
@@ -95,10 +101,15 @@ public final class EngineServer implements AutoCloseable {
   private final TinkPiiCipher cipher;
   private final TokenBudget tokens;
   private final AiWork.Counting aiWork;
+  private final GraphApiClient graphApi;
+  private final JdbcChannelCredentials channelCredentials;
 
   private EngineServer(ActorSystem<Void> system, Database database, ServerBinding binding, String operatorKey,
-      ExecutorService blocking, AtomicBoolean ready, TinkPiiCipher cipher, TokenBudget tokens, AiWork.Counting aiWork) {
+      ExecutorService blocking, AtomicBoolean ready, TinkPiiCipher cipher, TokenBudget tokens, AiWork.Counting aiWork,
+      GraphApiClient graphApi, JdbcChannelCredentials channelCredentials) {
     this.aiWork = aiWork;
+    this.graphApi = graphApi;
+    this.channelCredentials = channelCredentials;
     this.cipher = cipher;
     this.tokens = tokens;
     this.system = system;
@@ -203,13 +214,18 @@ public final class EngineServer implements AutoCloseable {
       TopUps topUps = topUps(system, config, jdbc, tenantJdbc, costLog, askTimeout, clock);
       RazorpayWebhookRoutes razorpayWebhooks = new RazorpayWebhookRoutes(system, topUps, unrouted, metrics,
           config.getDuration("flexoraa.http.body-read-timeout"), clock);
-      ApiRoutes core = new ApiRoutes(system, authenticator, directory, leadQueries, unrouted, cipher,
-          billing.planIds(), askTimeout);
+      GraphSettings graphSettings = GraphSettings.fromConfig(config);
+      JdbcChannelCredentials channelCredentials = new JdbcChannelCredentials(jdbc, cipher,
+          graphSettings.credentialsCacheTtl(), graphSettings.credentialsCacheSize(), clock);
+      GraphApiClient graphApi = new GraphApiClient(graphSettings, channelCredentials, metrics::graphApiRequest);
+      ApiRoutes core = new ApiRoutes(system, authenticator, directory, leadQueries, unrouted, channelCredentials,
+          cipher, billing.planIds(), askTimeout);
       ApiRouter api = new ApiRouter(List.of(
               core.handlers(),
               leadIntakeRoutes.handlers(),
               authRoutes.handlers(),
               new AuditRoutes(auditTrail).handlers(),
+              new ChannelCredentialRoutes(channelCredentials).handlers(),
               new TokenRoutes(system, new TokenQueries(tenantJdbc), askTimeout,
                   new BigDecimal(config.getString("flexoraa.billing.max-grant")), backpressure).handlers(),
               new PrivacyRoutes(system, tenantJdbc, leadQueries, new ConsentQueries(tenantJdbc, cipher), cipher,
@@ -247,7 +263,8 @@ public final class EngineServer implements AutoCloseable {
       } else {
         log.info("Operator key: from {}", config.getString("flexoraa.operator-key").isEmpty() ? dataDirectory.resolve("operator-key") : "FLEXORAA_OPERATOR_KEY");
       }
-      return new EngineServer(system, database, binding, operator.value(), blocking, ready, cipher, tokenDebits, aiWork);
+      return new EngineServer(system, database, binding, operator.value(), blocking, ready, cipher, tokenDebits, aiWork,
+          graphApi, channelCredentials);
     } catch (Exception e) {
       system.terminate();
       blocking.shutdownNow();
@@ -355,6 +372,21 @@ public final class EngineServer implements AutoCloseable {
   /** This node's token debits: what the engine's AI pipeline calls before it spends tokens (batched per tenant). */
   public TokenBudget tokens() {
     return tokens;
+  }
+
+  /** Sends outbound messages through Meta's Graph API (never the same message id twice); the outbound flow's sender. */
+  public MetaSender metaSender() {
+    return graphApi;
+  }
+
+  /** Asks Meta whether a suspended or restricted account has recovered. */
+  public MetaAccountProbe metaAccountProbe() {
+    return graphApi;
+  }
+
+  /** The channel accounts' Graph API access tokens, stored encrypted under the tenant's key. */
+  public ChannelCredentials channelCredentials() {
+    return channelCredentials;
   }
 
   /** Graceful stop through coordinated shutdown; returns when the database is closed. */

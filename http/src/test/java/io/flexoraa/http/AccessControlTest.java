@@ -43,6 +43,7 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.GET_TENANT, EVERYONE);
     ALLOWED.put(Endpoint.LIST_CHANNEL_ACCOUNTS, EnumSet.of(R.Admin, R.Manager, R.Product, R.DevOps));
     ALLOWED.put(Endpoint.REGISTER_CHANNEL_ACCOUNT, EnumSet.of(R.Admin, R.Product, R.DevOps));
+    ALLOWED.put(Endpoint.STORE_CHANNEL_CREDENTIALS, EnumSet.of(R.Admin, R.Product, R.DevOps));
     ALLOWED.put(Endpoint.LIST_API_KEYS, EnumSet.of(R.Admin));
     ALLOWED.put(Endpoint.CREATE_API_KEY, EnumSet.of(R.Admin));
     ALLOWED.put(Endpoint.REVOKE_API_KEY, EnumSet.of(R.Admin));
@@ -234,6 +235,8 @@ class AccessControlTest {
     variables.put("key", "no-such-key");
     variables.put("request", "no-such-request");
     variables.put("order", "order_none");
+    variables.put("channel", "whatsapp");
+    variables.put("account", "no-such-account");
     String path = endpoint.template();
     for (Map.Entry<String, String> variable : variables.entrySet()) {
       path = path.replace("{" + variable.getKey() + "}", variable.getValue());

@@ -108,6 +108,30 @@ public final class TinkPiiCipher implements PiiCipher {
         blockingExecutor);
   }
 
+  /**
+   * A cipher directly under the tenant's key, for the tenant's own secrets (a channel account's access token) rather
+   * than a person's data: no lead key sits between, because such a secret must survive any lead's erasure.
+   * {@code context} (for example "channel-credential/whatsapp/1234") is bound into every ciphertext with the tenant
+   * id, so a value copied to another row or tenant does not decrypt. Creates the tenant's keys on first use. A key
+   * rotation keeps older keys enabled, so what this encrypted stays readable; after another node rotated, a cipher
+   * from this node's cache cannot open what that node encrypted under the new key until {@link #forgetTenant}.
+   */
+  public CompletionStage<FieldCipher> tenantCipher(String tenantId, String context) {
+    Objects.requireNonNull(context, "context");
+    byte[] associatedData = ("tenant-secret/" + tenantId + "/" + context).getBytes(StandardCharsets.UTF_8);
+    TenantKeys cached = tenants.get(tenantId);
+    if (cached != null) return CompletableFuture.completedFuture(new AeadFieldCipher(cached.aead(), associatedData));
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (Connection connection = dataSource.getConnection()) {
+            return new AeadFieldCipher(tenantKeys(connection, tenantId, true).aead(), associatedData);
+          } catch (SQLException e) {
+            throw new IllegalStateException("Could not load the keys of tenant " + tenantId, e);
+          }
+        },
+        blockingExecutor);
+  }
+
   @Override
   public CompletionStage<Boolean> shredLead(String tenantId, String leadId) {
     return CompletableFuture.supplyAsync(
@@ -185,7 +209,7 @@ public final class TinkPiiCipher implements PiiCipher {
     } catch (GeneralSecurityException e) {
       return Optional.empty();
     }
-    LeadFieldCipher cipher = new LeadFieldCipher(aead, associatedData);
+    AeadFieldCipher cipher = new AeadFieldCipher(aead, associatedData);
     return Optional.of(new LeadEntry(
         cipher, CompletableFuture.completedStage(cipher), CompletableFuture.completedStage(Optional.of(cipher))));
   }
@@ -342,12 +366,15 @@ public final class TinkPiiCipher implements PiiCipher {
       CompletionStage<FieldCipher> cipherStage,
       CompletionStage<Optional<FieldCipher>> existingStage) {}
 
-  private static final class LeadFieldCipher implements FieldCipher {
+  private static final class AeadFieldCipher implements FieldCipher {
     private final Aead aead;
-    /** Binds each ciphertext to its lead, so a field copied onto another lead's event does not decrypt there. */
+    /**
+     * Binds each ciphertext to its lead (or a tenant secret to its place), so a field copied onto another lead's
+     * event does not decrypt there.
+     */
     private final byte[] associatedData;
 
-    LeadFieldCipher(Aead aead, byte[] associatedData) {
+    AeadFieldCipher(Aead aead, byte[] associatedData) {
       this.aead = aead;
       this.associatedData = associatedData;
     }
