@@ -18,6 +18,10 @@ import io.flexoraa.engine.ports.ChannelCredentials;
 import io.flexoraa.engine.ports.MetaAccountProbe;
 import io.flexoraa.engine.ports.MetaSender;
 import io.flexoraa.http.meta.GraphApiClient;
+import io.flexoraa.engine.compliance.ComplianceGate;
+import io.flexoraa.engine.outbound.OutboundDispatcher;
+import io.flexoraa.engine.outbound.OutboundService;
+import io.flexoraa.persistence.outbound.JdbcOutboundQueue;
 import io.flexoraa.http.meta.GraphSettings;
 import io.flexoraa.persistence.directory.JdbcChannelCredentials;
 import io.flexoraa.engine.tenant.TokenBudget;
@@ -218,6 +222,10 @@ public final class EngineServer implements AutoCloseable {
       JdbcChannelCredentials channelCredentials = new JdbcChannelCredentials(jdbc, cipher,
           graphSettings.credentialsCacheTtl(), graphSettings.credentialsCacheSize(), clock);
       GraphApiClient graphApi = new GraphApiClient(graphSettings, channelCredentials, metrics::graphApiRequest);
+      ComplianceGate complianceGate = new ComplianceGate(system, config, askTimeout);
+      JdbcOutboundQueue outboundQueue = new JdbcOutboundQueue(jdbc);
+      OutboundService outbound = new OutboundService(system, directory, cipher, complianceGate, graphApi,
+          outboundQueue, clock, OutboundService.Settings.fromConfig(config));
       ApiRoutes core = new ApiRoutes(system, authenticator, directory, leadQueries, unrouted, channelCredentials,
           cipher, billing.planIds(), askTimeout);
       ApiRouter api = new ApiRouter(List.of(
@@ -226,6 +234,7 @@ public final class EngineServer implements AutoCloseable {
               authRoutes.handlers(),
               new AuditRoutes(auditTrail).handlers(),
               new ChannelCredentialRoutes(channelCredentials).handlers(),
+              new OutboundRoutes(outbound, leadQueries).handlers(),
               new TokenRoutes(system, new TokenQueries(tenantJdbc), askTimeout,
                   new BigDecimal(config.getString("flexoraa.billing.max-grant")), backpressure).handlers(),
               new PrivacyRoutes(system, tenantJdbc, leadQueries, new ConsentQueries(tenantJdbc, cipher), cipher,
@@ -254,6 +263,10 @@ public final class EngineServer implements AutoCloseable {
       KeyRotationSchedule.start(system, keyRotation, keyEvents, rotationSettings, clock);
       retentionSchedule.start(system, config.getDuration("flexoraa.retention.interval"));
       new RenewalSchedule(system, clock, askTimeout).start(config.getDuration("flexoraa.billing.renewal-check-every"));
+      Config dispatch = config.getConfig("flexoraa.outbound");
+      OutboundDispatcher outboundDispatcher = new OutboundDispatcher(system, outboundQueue, outbound, clock,
+          dispatch.getDuration("dispatch-every"), dispatch.getInt("dispatch-batch"), dispatch.getDuration("dispatch-lease"));
+      system.getWhenTerminated().thenRun(outboundDispatcher::close);
       ready.set(true);
       String url = "http://" + hostForUrl(config.getString("flexoraa.http.host")) + ":" + binding.localAddress().getPort();
       log.info("Flexoraa Engine ready at {} (database: {})", url, database.isEmbedded() ? "embedded PostgreSQL in " + dataDirectory : "DATABASE_URL");

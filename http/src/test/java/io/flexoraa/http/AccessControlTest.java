@@ -57,6 +57,7 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.IMPORT_LEADS, EnumSet.of(R.Admin, R.Manager, R.SDR));
     ALLOWED.put(Endpoint.GET_LEAD, LEAD_READERS);
     ALLOWED.put(Endpoint.LIST_MESSAGES, LEAD_READERS);
+    ALLOWED.put(Endpoint.SEND_MESSAGE, EnumSet.of(R.Admin, R.Manager, R.SDR));
     ALLOWED.put(Endpoint.LIST_CONSENTS, LEAD_READERS);
     ALLOWED.put(Endpoint.RECORD_CONSENT, EnumSet.of(R.Admin, R.Manager, R.SDR));
     ALLOWED.put(Endpoint.EXPORT_LEAD, EnumSet.of(R.Admin, R.Manager));
