@@ -55,6 +55,8 @@ public enum Endpoint {
   IMPORT_LEADS("POST", "tenants/{tenant}/leads/import", Access.PERMISSION, permission(LEADS, WRITE)),
   GET_LEAD("GET", "tenants/{tenant}/leads/{lead}", Access.PERMISSION, permission(LEADS, READ)),
   LIST_MESSAGES("GET", "tenants/{tenant}/leads/{lead}/messages", Access.PERMISSION, permission(LEADS, READ)),
+  /** PRODUCT §3: the lead in the path absorbs {@code otherLeadId}; audited. */
+  MERGE_LEADS("POST", "tenants/{tenant}/leads/{lead}/merge", Access.PERMISSION, permission(LEADS, WRITE)),
   LIST_CONSENTS("GET", "tenants/{tenant}/leads/{lead}/consents", Access.PERMISSION, permission(LEADS, READ)),
   RECORD_CONSENT("POST", "tenants/{tenant}/leads/{lead}/consents", Access.PERMISSION, permission(LEADS, WRITE)),
   EXPORT_LEAD("GET", "tenants/{tenant}/leads/{lead}/export", Access.PERMISSION, permission(LEAD_EXPORT, READ)),
