@@ -204,7 +204,9 @@ public final class MessagingWebhookParser {
         return;
       }
       if (message.path("is_echo").asBoolean(false)) {
+        // Meta sends echoes from the account to the person; some tools send them the other way round
         String recipientId = text(item.path("recipient"), "id");
+        if (accountId.equals(recipientId)) recipientId = senderId;
         if (recipientId == null) {
           unparsed.add(new Unparsed("echo without recipient", accountId, item.toString()));
           return;
