@@ -119,7 +119,7 @@ class LeadMessagingTest {
     Lead absorbed = leadWith("gone", LeadModel.INSTAGRAM, igsid("9"), "ig-1");
 
     apply(absorbed, persisted(absorbed.decideMergeInto("keep", "user:ana", clock)));
-    assertThat(absorbed.mergedInto()).isEqualTo("keep");
+    assertThat(absorbed.getMergedInto()).isEqualTo("keep");
     assertThat(persisted(absorbed.decideMergeInto("keep", "user:ana", clock))).as("the same merge again").isEmpty();
     assertThat(absorbed.decideMergeInto("other", "user:ana", clock)).isInstanceOf(Lead.Decision.Refuse.class);
 
