@@ -55,7 +55,7 @@ final class TestEngine implements AutoCloseable {
     // tests run retention only on demand (POST /api/v1/ops/retention/run)
     settings.put("flexoraa.retention.interval", "200d");
     // ...and their messages would all be stale replays, kept from AI work; tests of staleness set their own age
-    settings.put("flexoraa.ingest.stale-after", "3650d");
+    settings.put("flexoraa.ingest.stale-after", "36500d");
     settings.putAll(overrides);
     Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load());
     return new TestEngine(EngineServer.start(config, Clock.systemUTC()), dataDirectory);

@@ -480,7 +480,9 @@ public final class Lead implements CborSerializable {
     LeadModel.NotificationToken held = notificationTokens.get(token.channelAccount());
     boolean same = held != null && Objects.equals(held.tokenDigest(), token.tokenDigest())
         && Objects.equals(held.status(), token.status()) && Objects.equals(held.expiresAt(), token.expiresAt());
-    if (!same) events.add(new LeadModel.NotificationTokenRecorded(tenantId, leadId, token, now));
+    // Meta retries and reorders: a report no later than the one held (a retried opt-in after its STOP) changes nothing
+    boolean older = held != null && held.at() != null && token.at() != null && !token.at().isAfter(held.at());
+    if (!same && !older) events.add(new LeadModel.NotificationTokenRecorded(tenantId, leadId, token, now));
     return events;
   }
 
