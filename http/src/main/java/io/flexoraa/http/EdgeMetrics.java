@@ -96,4 +96,11 @@ public final class EdgeMetrics implements EngineMetrics {
     Kamon.counter("flexoraa_abuse_triggers", "Abuse rules fired, by scope (customer, tenant) and rule")
         .withTag("scope", scope).withTag("kind", kind).increment();
   }
+
+  @Override
+  public void intakeScreened(String channel, String reason) {
+    Kamon.counter("flexoraa_intake_screened",
+            "Stored messages intake kept from AI work, by channel and reason (stale-replay, standby)")
+        .withTag("channel", channel).withTag("reason", reason).increment();
+  }
 }

@@ -59,6 +59,8 @@ public enum Endpoint {
   LIST_MESSAGES("GET", "tenants/{tenant}/leads/{lead}/messages", Access.PERMISSION, permission(LEADS, READ)),
   /** A person's reply to a lead, through the compliance gate and the sender (OutboundRoutes). */
   SEND_MESSAGE("POST", "tenants/{tenant}/leads/{lead}/messages", Access.PERMISSION, permission(LEADS, WRITE)),
+  /** PRODUCT §3: the lead in the path absorbs {@code otherLeadId}; audited. */
+  MERGE_LEADS("POST", "tenants/{tenant}/leads/{lead}/merge", Access.PERMISSION, permission(LEADS, WRITE)),
   LIST_CONSENTS("GET", "tenants/{tenant}/leads/{lead}/consents", Access.PERMISSION, permission(LEADS, READ)),
   RECORD_CONSENT("POST", "tenants/{tenant}/leads/{lead}/consents", Access.PERMISSION, permission(LEADS, WRITE)),
   EXPORT_LEAD("GET", "tenants/{tenant}/leads/{lead}/export", Access.PERMISSION, permission(LEAD_EXPORT, READ)),

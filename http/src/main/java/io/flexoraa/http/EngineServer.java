@@ -6,9 +6,11 @@ import io.flexoraa.engine.channel.ChannelAccountEntity;
 import io.flexoraa.engine.ingest.ConsentKeywords;
 import io.flexoraa.engine.ingest.LeadIntake;
 import io.flexoraa.engine.ingest.LeadSubmissions;
+import io.flexoraa.engine.ingest.MessagingIngest;
 import io.flexoraa.engine.ingest.SubmissionForm;
 import io.flexoraa.engine.ingest.WhatsAppIngest;
 import io.flexoraa.engine.lead.LeadEntity;
+import io.flexoraa.engine.lead.LeadMerges;
 import io.flexoraa.engine.tenant.Billing;
 import io.flexoraa.engine.tenant.TenantEntity;
 import io.flexoraa.engine.limits.BackpressureSignal;
@@ -182,8 +184,11 @@ public final class EngineServer implements AutoCloseable {
       LeadIntake leadIntake = new LeadIntake(
           system, identityIndex, cipher, unrouted, metrics, ConsentKeywords.fromConfig(config), ingestTimeout,
           limits.aiWorkQueue(), new TextFingerprint(new GibberishText(verificationSettings.gibberish())),
-          tenantActivity);
-      WhatsAppIngest ingest = new WhatsAppIngest(system, directory, leadIntake, unrouted, metrics, Json.MAPPER, ingestTimeout);
+          tenantActivity, config.getDuration("flexoraa.ingest.stale-after"));
+      MessagingIngest messagingIngest =
+          new MessagingIngest(system, directory, leadIntake, unrouted, metrics, ingestTimeout);
+      WhatsAppIngest ingest = new WhatsAppIngest(
+          system, directory, leadIntake, unrouted, metrics, Json.MAPPER, ingestTimeout, messagingIngest);
       LeadSubmissions submissions = new LeadSubmissions(system, identityIndex, cipher, tokenDebits,
           verificationSettings, metrics, clock, config.getDuration("flexoraa.intake.ask-timeout"), tenantActivity);
       LeadIntakeRoutes leadIntakeRoutes = new LeadIntakeRoutes(system, submissions,
@@ -243,7 +248,9 @@ public final class EngineServer implements AutoCloseable {
               new BackpressureRoutes(limits.clusterBackpressure()).handlers(),
               new TopUpRoutes(topUps).handlers(),
               new AbuseRoutes(system, leadQueries, limits.aiWorkQueue(), askTimeout, clock).handlers(),
-              new UsageRoutes(new UsageQueries(tenantJdbc), UsageRoutes.Settings.fromConfig(config), clock).handlers()),
+              new UsageRoutes(new UsageQueries(tenantJdbc), UsageRoutes.Settings.fromConfig(config), clock).handlers(),
+              new LeadMergeRoutes(new LeadMerges(system, identityIndex, cipher, LeadMerges.Policy.fromConfig(config),
+                  askTimeout), leadQueries).handlers()),
           authenticator,
           tenantId -> ClusterSharding.get(system).entityRefFor(TenantEntity.TYPE_KEY, tenantId)
               .ask(Tenant.Get::new, askTimeout)

@@ -5,6 +5,8 @@ import io.flexoraa.engine.ingest.WhatsAppIngest;
 import io.flexoraa.engine.ports.ChannelDirectory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -107,18 +109,18 @@ public final class WebhookRoutes extends AllDirectives {
     } catch (Exception notJson) {
       root = null;
     }
-    if (root == null || !root.isObject()) {
+    if (root == null || !(root.isObject() || arrayOfObjects(root))) {
       metrics.webhook("rejected-body", startedAt);
-      return complete(Problems.badRequest("body", "webhook body must be a JSON object"));
+      return complete(Problems.badRequest("body", "webhook body must be a JSON object (or an array of them)"));
     }
     if (!inFlight.tryAcquire()) {
       metrics.webhook("shed", startedAt);
       return complete(Problems.unavailable("the node is at capacity; retry later")
           .addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(1L)));
     }
-    java.util.concurrent.CompletionStage<WhatsAppIngest.IngestReport> persisted;
+    CompletionStage<?> persisted;
     try {
-      persisted = ingest.ingest(root, clock.instant());
+      persisted = ingestAll(root);
     } catch (RuntimeException e) {
       inFlight.release();
       throw e;
@@ -134,6 +136,25 @@ public final class WebhookRoutes extends AllDirectives {
       metrics.webhook("failed", startedAt);
       return complete(Problems.unavailable("the webhook could not be persisted; retry later"));
     });
+  }
+
+  /**
+   * Meta's documentation prints some notifications (Instagram mentions) inside {@code [...]}: each element is a
+   * body of its own, and the POST is acknowledged once all of them are persisted.
+   */
+  private CompletionStage<?> ingestAll(JsonNode root) {
+    if (root.isObject()) return ingest.ingest(root, clock.instant());
+    List<CompletableFuture<WhatsAppIngest.IngestReport>> each = new ArrayList<>();
+    for (JsonNode body : root) each.add(ingest.ingest(body, clock.instant()).toCompletableFuture());
+    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new));
+  }
+
+  private static boolean arrayOfObjects(JsonNode root) {
+    if (!root.isArray() || root.isEmpty()) return false;
+    for (JsonNode element : root) {
+      if (!element.isObject()) return false;
+    }
+    return true;
   }
 
   private HttpResponse unreadable(Throwable failure) {

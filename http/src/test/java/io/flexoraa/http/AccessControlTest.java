@@ -60,6 +60,7 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.SEND_MESSAGE, EnumSet.of(R.Admin, R.Manager, R.SDR));
     ALLOWED.put(Endpoint.LIST_CONSENTS, LEAD_READERS);
     ALLOWED.put(Endpoint.RECORD_CONSENT, EnumSet.of(R.Admin, R.Manager, R.SDR));
+    ALLOWED.put(Endpoint.MERGE_LEADS, EnumSet.of(R.Admin, R.Manager, R.SDR));
     ALLOWED.put(Endpoint.EXPORT_LEAD, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.CREATE_DELETION_REQUEST, EnumSet.of(R.Admin, R.Manager, R.SDR));
     ALLOWED.put(Endpoint.LIST_DELETION_REQUESTS, EnumSet.of(R.Admin, R.Manager, R.Auditor));

@@ -54,6 +54,8 @@ final class TestEngine implements AutoCloseable {
     // the fixtures' messages are dated 2025: a scheduled retention run would mask them in the middle of a test, so
     // tests run retention only on demand (POST /api/v1/ops/retention/run)
     settings.put("flexoraa.retention.interval", "200d");
+    // ...and their messages would all be stale replays, kept from AI work; tests of staleness set their own age
+    settings.put("flexoraa.ingest.stale-after", "36500d");
     settings.putAll(overrides);
     Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load());
     return new TestEngine(EngineServer.start(config, Clock.systemUTC()), dataDirectory);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flexoraa.engine.Digests;
 import io.flexoraa.engine.channel.ChannelAccount;
 import io.flexoraa.engine.channel.ChannelAccountEntity;
+import io.flexoraa.engine.meta.MessagingWebhookParser;
 import io.flexoraa.engine.ports.ChannelDirectory;
 import io.flexoraa.engine.ports.ChannelDirectory.ChannelRoute;
 import io.flexoraa.engine.ports.EngineMetrics;
@@ -26,7 +27,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * Turns one verified WhatsApp webhook POST into persisted events. The returned stage completes only when every
+ * Turns one verified Meta webhook POST into persisted events: WhatsApp here, Instagram and Messenger (objects
+ * {@code instagram} and {@code page}, or no object with messaging entries) through {@link MessagingIngest}. The returned stage completes only when every
  * message, status and account update in the POST is durable — in a lead's or channel account's journal, or in the
  * unrouted store — so the caller may acknowledge Meta then and not before. It fails when anything could not be
  * persisted in time; Meta then retries, and the entities' idempotency absorbs the repeat.
@@ -42,10 +44,19 @@ public final class WhatsAppIngest {
   private final ObjectMapper mapper;
   private final WhatsAppWebhookParser parser;
   private final Duration askTimeout;
+  /** Instagram and Messenger bodies, which arrive at the same URL; null: kept as unrouted. */
+  private final MessagingIngest messaging;
 
   public WhatsAppIngest(
       ActorSystem<?> system, ChannelDirectory directory, LeadIntake leadIntake, UnroutedStore unrouted,
       EngineMetrics metrics, ObjectMapper mapper, Duration askTimeout) {
+    this(system, directory, leadIntake, unrouted, metrics, mapper, askTimeout, null);
+  }
+
+  public WhatsAppIngest(
+      ActorSystem<?> system, ChannelDirectory directory, LeadIntake leadIntake, UnroutedStore unrouted,
+      EngineMetrics metrics, ObjectMapper mapper, Duration askTimeout, MessagingIngest messaging) {
+    this.messaging = messaging;
     this.sharding = ClusterSharding.get(system);
     this.directory = directory;
     this.leadIntake = leadIntake;
@@ -69,9 +80,11 @@ public final class WhatsAppIngest {
 
   public CompletionStage<IngestReport> ingest(JsonNode root, Instant receivedAt) {
     String object = root.path("object").asText("");
+    boolean messagingBody = MessagingWebhookParser.channelOf(object) != null
+        || (!root.has("object") && MessagingWebhookParser.looksLikeMessaging(root));
+    if (messaging != null && messagingBody) return messaging.ingest(root, receivedAt);
     if (!object.isEmpty() && !"whatsapp_business_account".equals(object)) {
-      // Instagram and Messenger arrive at the same URL; until their ingest exists they are kept, not lost
-      return storeUnrouted("object '" + object + "' is not handled yet", null, root.toString(), receivedAt);
+      return storeUnrouted("object '" + object + "' is not handled", null, root.toString(), receivedAt);
     }
     WhatsAppWebhook webhook = parser.parse(root, receivedAt);
     List<CompletionStage<IngestReport>> work = new ArrayList<>();
@@ -116,22 +129,28 @@ public final class WhatsAppIngest {
               change.field(), change.valueJson(), Digests.sha256Hex(change.field(), change.valueJson()), receivedAt);
       List<CompletionStage<IngestReport>> recorded = new ArrayList<>();
       for (ChannelRoute account : accounts) {
-        recorded.add(
-            sharding
-                .entityRefFor(
-                    ChannelAccountEntity.TYPE_KEY,
-                    ChannelAccountEntity.entityId(account.tenantId(), account.channel(), account.externalId()))
-                .<Integer>askWithStatus(
-                    replyTo -> new ChannelAccount.RecordPlatformUpdates(
-                        account.tenantId(), account.channel(), account.externalId(), List.of(update), replyTo),
-                    askTimeout)
-                .thenApply(events -> {
-                  metrics.eventsPersisted("channel-account", events);
-                  return new IngestReport(0, 0, 0, 1, 0, events);
-                }));
+        recorded.add(recordOnAccount(sharding, account, List.of(update), askTimeout, metrics));
       }
       return allOf(recorded);
     });
+  }
+
+  /** Records what Meta reported about an account on its channel-account entity (deduplicated there by digest). */
+  static CompletionStage<IngestReport> recordOnAccount(
+      ClusterSharding sharding, ChannelRoute account, List<ChannelAccount.PlatformUpdate> updates, Duration askTimeout,
+      EngineMetrics metrics) {
+    return sharding
+        .entityRefFor(
+            ChannelAccountEntity.TYPE_KEY,
+            ChannelAccountEntity.entityId(account.tenantId(), account.channel(), account.externalId()))
+        .<Integer>askWithStatus(
+            replyTo -> new ChannelAccount.RecordPlatformUpdates(
+                account.tenantId(), account.channel(), account.externalId(), updates, replyTo),
+            askTimeout)
+        .thenApply(events -> {
+          metrics.eventsPersisted("channel-account", events);
+          return new IngestReport(0, 0, 0, updates.size(), 0, events);
+        });
   }
 
   private CompletionStage<IngestReport> storeUnrouted(String reason, String accountRef, String json, Instant at) {

@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -80,10 +81,30 @@ public final class Lead implements CborSerializable {
   private final LinkedHashMap<String, ChannelPresence> channels;
   /** The last {@code dedupWindow} outbound messages by our message id, with where each stands. */
   private final LinkedHashMap<String, LeadModel.OutboundState> outbound;
+  /** Instagram and Messenger: how far the lead has read each channel. */
+  private final LinkedHashMap<String, ReadMark> readMarks;
+  /** Messenger marketing-messages tokens, by page (channel account). */
+  private final LinkedHashMap<String, LeadModel.NotificationToken> notificationTokens;
+  /** The lead this one was merged into, or null. */
+  private String mergedInto;
+  /** The leads this one absorbed, so that a repeated merge is recognised. */
+  private final LinkedHashSet<String> absorbedLeads;
+
+  /** How far the lead read a channel: a time (Messenger's watermark) and the last message read (Instagram). */
+  public record ReadMark(Instant watermark, String mid) implements CborSerializable {}
 
   /** The lead's presence on one channel: its last inbound message's time and account. */
   public record ChannelPresence(String channel, String channelAccount, Instant firstInboundAt, Instant lastInboundAt)
       implements CborSerializable {
+    /** This presence and the same channel's presence of an absorbed lead, as one. */
+    ChannelPresence joined(ChannelPresence other) {
+      ChannelPresence joined = other.lastInboundAt == null ? this : after(other.channelAccount, other.lastInboundAt);
+      Instant first = other.firstInboundAt != null
+          && (joined.firstInboundAt == null || other.firstInboundAt.isBefore(joined.firstInboundAt))
+          ? other.firstInboundAt : joined.firstInboundAt;
+      return new ChannelPresence(channel, joined.channelAccount, first, joined.lastInboundAt);
+    }
+
     ChannelPresence after(String account, Instant at) {
       if (at == null) return this;
       boolean later = lastInboundAt == null || !at.isBefore(lastInboundAt);
@@ -107,7 +128,7 @@ public final class Lead implements CborSerializable {
   public static Lead empty() {
     return new Lead(null, null, null, new LinkedHashMap<>(), new LinkedHashSet<>(), new LinkedHashMap<>(), 0, null,
         new LinkedHashMap<>(), new LinkedHashMap<>(), null, new LinkedHashMap<>(), CustomerScreen.History.EMPTY,
-        new LinkedHashMap<>(), new LinkedHashMap<>());
+        new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), null, new LinkedHashSet<>());
   }
 
   @JsonCreator
@@ -126,7 +147,11 @@ public final class Lead implements CborSerializable {
       @JsonProperty("recentSubmissions") LinkedHashMap<String, SubmissionView> recentSubmissions,
       @JsonProperty("screenHistory") CustomerScreen.History screenHistory,
       @JsonProperty("channels") LinkedHashMap<String, ChannelPresence> channels,
-      @JsonProperty("outbound") LinkedHashMap<String, LeadModel.OutboundState> outbound) {
+      @JsonProperty("outbound") LinkedHashMap<String, LeadModel.OutboundState> outbound,
+      @JsonProperty("readMarks") LinkedHashMap<String, ReadMark> readMarks,
+      @JsonProperty("notificationTokens") LinkedHashMap<String, LeadModel.NotificationToken> notificationTokens,
+      @JsonProperty("mergedInto") String mergedInto,
+      @JsonProperty("absorbedLeads") LinkedHashSet<String> absorbedLeads) {
     this.tenantId = tenantId;
     this.leadId = leadId;
     this.channel = channel;
@@ -146,6 +171,11 @@ public final class Lead implements CborSerializable {
     // snapshots taken before channel presence existed: rebuilt from messages that arrive from now on
     this.channels = channels == null ? new LinkedHashMap<>() : channels;
     this.outbound = outbound == null ? new LinkedHashMap<>() : outbound;
+    // snapshots taken before Instagram and Messenger ingest existed have none of these
+    this.readMarks = readMarks == null ? new LinkedHashMap<>() : readMarks;
+    this.notificationTokens = notificationTokens == null ? new LinkedHashMap<>() : notificationTokens;
+    this.mergedInto = mergedInto;
+    this.absorbedLeads = absorbedLeads == null ? new LinkedHashSet<>() : absorbedLeads;
   }
 
   // ---- decisions ----
@@ -194,7 +224,7 @@ public final class Lead implements CborSerializable {
     CustomerScreen.History history = screenHistory;
     for (InboundMessage message : fresh) {
       Instant at = message.screenedAt(now);
-      String screened = history
+      String screened = message.intakeScreen() != null ? message.intakeScreen() : history
           .screen(at, message.textDigest(), Boolean.TRUE.equals(message.gibberish()), screen)
           .map(CustomerScreen.Reason::wireName)
           .orElse(null);
@@ -333,7 +363,8 @@ public final class Lead implements CborSerializable {
         "messageId", message.messageId(), "channel", message.channel(), "author", message.author(),
         "form", message.form());
     if (missing != null) return new Decision.Refuse(missing);
-    if (!exists() || anonymized()) return new Decision.Refuse(new Rejection.UnknownLead());
+    // a lead merged into another is that other's now: its messages are sent from there
+    if (!exists() || anonymized() || mergedInto != null) return new Decision.Refuse(new Rejection.UnknownLead());
     if (outbound.containsKey(message.messageId())) return new Decision.Persist(List.of());
     return new Decision.Persist(List.of(new LeadModel.OutboundRequested(tenantId, leadId, message, clock.instant())));
   }
@@ -449,6 +480,13 @@ public final class Lead implements CborSerializable {
       outbound.computeIfPresent(failed.messageId(), (id, state) -> new LeadModel.OutboundState(
           state.outbound(), state.verdict(), state.rule(), state.templateName(), state.templateLanguage(),
           state.notBefore(), null, failed.outcome(), failed.at()));
+    } else if (event instanceof LeadModel.EchoRecorded
+        || event instanceof LeadModel.ChannelRead
+        || event instanceof LeadModel.MessageDeleted
+        || event instanceof LeadModel.NotificationTokenRecorded
+        || event instanceof LeadModel.LeadAbsorbed
+        || event instanceof LeadModel.LeadMergedInto) {
+      applyMessaging(event, dedupWindow);
     } else if (event instanceof LeadAnonymized anonymized) {
       identifiers.clear();
       anonymization = new Anonymized(
@@ -476,8 +514,161 @@ public final class Lead implements CborSerializable {
     return new Lead(tenantId, leadId, channel, new LinkedHashMap<>(identifiers), new LinkedHashSet<>(recentMessageIds),
         new LinkedHashMap<>(statusByMessage), inboundCount, lastInboundAt, new LinkedHashMap<>(consents),
         new LinkedHashMap<>(recentConsentRecords), anonymization, new LinkedHashMap<>(recentSubmissions),
-        screenHistory, new LinkedHashMap<>(channels), new LinkedHashMap<>(outbound));
+        screenHistory, new LinkedHashMap<>(channels), new LinkedHashMap<>(outbound), new LinkedHashMap<>(readMarks),
+        new LinkedHashMap<>(notificationTokens), mergedInto, new LinkedHashSet<>(absorbedLeads));
   }
+
+  // ---- Instagram and Messenger; merging (docs/decisions/0020-instagram-messenger-ingest-and-merge.md) ----
+
+  /** An echo of a message sent to this lead; one the lead already knows (by id) yields nothing. */
+  public List<Event> decideEcho(LeadModel.OutboundEcho echo, Clock clock) {
+    if (!exists() || recentMessageIds.contains(echo.platformMessageId())) return List.of();
+    return List.of(new LeadModel.EchoRecorded(tenantId, leadId, echo, clock.instant()));
+  }
+
+  /** A read receipt that moves the channel's read mark forward; an older or repeated one yields nothing. */
+  public List<Event> decideRead(String channel, Instant watermark, String mid, Instant at, Clock clock) {
+    if (!exists() || (watermark == null && mid == null)) return List.of();
+    ReadMark current = readMarks.get(channel);
+    if (current != null) {
+      if (watermark != null && current.watermark() != null && !watermark.isAfter(current.watermark())) return List.of();
+      if (watermark == null && mid.equals(current.mid())) return List.of();
+    }
+    return List.of(new LeadModel.ChannelRead(tenantId, leadId, channel, watermark, mid, at, clock.instant()));
+  }
+
+  /** The lead unsent a message; a repeat yields nothing. */
+  public List<Event> decideDeletion(String channel, String platformMessageId, Instant at, Clock clock) {
+    if (!exists() || DELETED.equals(statusByMessage.get(platformMessageId))) return List.of();
+    return List.of(new LeadModel.MessageDeleted(tenantId, leadId, channel, platformMessageId, at, clock.instant()));
+  }
+
+  /**
+   * A marketing opt-in or its withdrawal: the consent (evidence, once per record id) and the token when it differs
+   * from the one the lead holds for that page.
+   */
+  public List<Event> decideNotificationOptIn(String consentRecordId, LeadModel.NotificationToken token, Clock clock) {
+    if (!exists()) return List.of();
+    Instant now = clock.instant();
+    List<Event> events = new ArrayList<>();
+    if (!recentConsentRecords.containsKey(consentRecordId)) {
+      events.add(new ConsentRecorded(tenantId, leadId, consentRecordId, token.channel(), LeadModel.MARKETING,
+          token.active(), "messenger-optin:notification_messages", null, null, "lead",
+          token.at() != null ? token.at() : now, now));
+    }
+    LeadModel.NotificationToken held = notificationTokens.get(token.channelAccount());
+    boolean same = held != null && Objects.equals(held.tokenDigest(), token.tokenDigest())
+        && Objects.equals(held.status(), token.status()) && Objects.equals(held.expiresAt(), token.expiresAt());
+    // Meta retries and reorders: a report no later than the one held (a retried opt-in after its STOP) changes nothing
+    boolean older = held != null && held.at() != null && token.at() != null && !token.at().isAfter(held.at());
+    if (!same && !older) events.add(new LeadModel.NotificationTokenRecorded(tenantId, leadId, token, now));
+    return events;
+  }
+
+  /** What a merge needs to know of this lead. */
+  public LeadModel.MergeCandidate mergeCandidate() {
+    List<String> known = new ArrayList<>(channels.keySet());
+    if (channel != null && !known.contains(channel)) known.add(0, channel);
+    return new LeadModel.MergeCandidate(exists(), anonymized(), mergedInto, known, List.copyOf(absorbedLeads));
+  }
+
+  /** This lead disappears into {@code survivorLeadId}; the same merge again persists nothing, another is refused. */
+  public Decision decideMergeInto(String survivorLeadId, String actor, Clock clock) {
+    Rejection missing = firstMissing("survivorLeadId", survivorLeadId, "actor", actor);
+    if (missing != null) return new Decision.Refuse(missing);
+    if (!exists()) return new Decision.Refuse(new Rejection.UnknownLead());
+    if (anonymized()) return new Decision.Refuse(new Rejection.AnonymizedLead(leadId));
+    if (mergedInto != null) {
+      return mergedInto.equals(survivorLeadId)
+          ? new Decision.Persist(List.of())
+          : new Decision.Refuse(new Rejection.AlreadyMerged(leadId, mergedInto));
+    }
+    return new Decision.Persist(
+        List.of(new LeadModel.LeadMergedInto(tenantId, leadId, survivorLeadId, actor, clock.instant())));
+  }
+
+  /** What this lead hands over to its survivor. */
+  public LeadModel.MergeHandoff handoff() {
+    return new LeadModel.MergeHandoff(leadId, List.copyOf(identifiers.values()), inboundCount,
+        List.copyOf(channels.values()), List.copyOf(consents.values()), List.copyOf(recentMessageIds));
+  }
+
+  /** This lead absorbs another; absorbing the same lead again persists nothing. */
+  public Decision decideAbsorb(LeadModel.MergeHandoff handoff, String actor, Clock clock) {
+    if (handoff == null) return new Decision.Refuse(new Rejection.MissingField("handoff"));
+    Rejection missing = firstMissing("absorbedLeadId", handoff.leadId(), "actor", actor);
+    if (missing != null) return new Decision.Refuse(missing);
+    if (!exists()) return new Decision.Refuse(new Rejection.UnknownLead());
+    if (anonymized()) return new Decision.Refuse(new Rejection.AnonymizedLead(leadId));
+    if (mergedInto != null) return new Decision.Refuse(new Rejection.AlreadyMerged(leadId, mergedInto));
+    if (absorbedLeads.contains(handoff.leadId())) return new Decision.Persist(List.of());
+    return new Decision.Persist(List.of(new LeadModel.LeadAbsorbed(tenantId, leadId, handoff.leadId(),
+        handoff.identifiers(), handoff.inboundCount(), handoff.channels(), handoff.consents(), handoff.messageIds(),
+        actor, clock.instant())));
+  }
+
+  /** How the merge with the lead of {@code handoff} stands once this lead absorbed it. */
+  public LeadModel.MergeOutcome mergeOutcome(LeadModel.MergeHandoff handoff, boolean repeated) {
+    return new LeadModel.MergeOutcome(leadId, handoff.leadId(),
+        handoff.identifiers().stream().map(Identifier::kind).distinct().toList(),
+        handoff.channels().stream().map(ChannelPresence::channel).toList(), repeated);
+  }
+
+  private void applyMessaging(Event event, int dedupWindow) {
+    if (event instanceof LeadModel.EchoRecorded echo) {
+      remember(echo.echo().platformMessageId(), dedupWindow);
+    } else if (event instanceof LeadModel.ChannelRead read) {
+      ReadMark current = readMarks.get(read.channel());
+      Instant watermark = current == null || current.watermark() == null
+          || (read.watermark() != null && read.watermark().isAfter(current.watermark()))
+          ? read.watermark() : current.watermark();
+      String mid = read.mid() != null ? read.mid() : current == null ? null : current.mid();
+      readMarks.put(read.channel(), new ReadMark(watermark, mid));
+    } else if (event instanceof LeadModel.MessageDeleted deleted) {
+      statusByMessage.put(deleted.platformMessageId(), DELETED);
+      while (statusByMessage.size() > dedupWindow) {
+        statusByMessage.remove(statusByMessage.keySet().iterator().next());
+      }
+    } else if (event instanceof LeadModel.NotificationTokenRecorded recorded) {
+      notificationTokens.put(recorded.token().channelAccount(), recorded.token());
+    } else if (event instanceof LeadModel.LeadAbsorbed absorbed) {
+      absorbedLeads.add(absorbed.absorbedLeadId());
+      absorbed.identifiers().forEach(identifier -> identifiers.putIfAbsent(identifier.index(), identifier));
+      inboundCount += absorbed.inboundCount();
+      for (ChannelPresence presence : absorbed.channels()) {
+        ChannelPresence own = channels.get(presence.channel());
+        channels.put(presence.channel(), own == null ? presence : own.joined(presence));
+        Instant last = presence.lastInboundAt();
+        if (last != null && (lastInboundAt == null || last.isAfter(lastInboundAt))) lastInboundAt = last;
+      }
+      for (ConsentView consent : absorbed.consents()) {
+        String key = consentKey(consent.channel(), consent.purpose());
+        ConsentView current = consents.get(key);
+        if (current == null || consent.givenAt().isAfter(current.givenAt())) consents.put(key, consent);
+      }
+      absorbed.messageIds().forEach(id -> remember(id, dedupWindow));
+    } else if (event instanceof LeadModel.LeadMergedInto merged) {
+      mergedInto = merged.survivorLeadId();
+    }
+  }
+
+  /** The status a message unsent by the lead keeps for good. */
+  private static final String DELETED = "deleted";
+
+  /** How far the lead read {@code channel}, or null. */
+  public ReadMark readMarkOn(String channel) {
+    return readMarks.get(channel);
+  }
+
+  /** The lead's marketing-messages token for a page ({@code messenger:<page id>}), or null. */
+  public LeadModel.NotificationToken notificationTokenFor(String channelAccount) {
+    return notificationTokens.get(channelAccount);
+  }
+
+  public LinkedHashMap<String, ReadMark> getReadMarks() { return new LinkedHashMap<>(readMarks); }
+  public LinkedHashMap<String, LeadModel.NotificationToken> getNotificationTokens() { return new LinkedHashMap<>(notificationTokens); }
+  public String getMergedInto() { return mergedInto; }
+  public LinkedHashSet<String> getAbsorbedLeads() { return new LinkedHashSet<>(absorbedLeads); }
 
   // ---- queries ----
 

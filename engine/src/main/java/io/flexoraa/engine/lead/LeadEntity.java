@@ -128,6 +128,24 @@ public final class LeadEntity extends EventSourcedBehaviorWithEnforcedReplies<Co
         .onCommand(LeadModel.RecordOutboundResult.class, (state, command) -> reply(
             state.decideOutboundResult(command, clock), command.replyTo(),
             updated -> updated.outboundContext(command.messageId()), state))
+        // Instagram and Messenger; merging
+        .onCommand(LeadModel.RecordEcho.class, (state, command) -> accept(
+            state.decideEcho(command.echo(), clock), 1, command.leadId(), command.replyTo()))
+        .onCommand(LeadModel.MarkRead.class, (state, command) -> accept(
+            state.decideRead(command.channel(), command.watermark(), command.mid(), command.at(), clock), 1,
+            command.leadId(), command.replyTo()))
+        .onCommand(LeadModel.RecordDeletion.class, (state, command) -> accept(
+            state.decideDeletion(command.channel(), command.platformMessageId(), command.at(), clock), 1,
+            command.leadId(), command.replyTo()))
+        .onCommand(LeadModel.RecordNotificationOptIn.class, (state, command) -> accept(
+            state.decideNotificationOptIn(command.consentRecordId(), command.token(), clock), 1, command.leadId(),
+            command.replyTo()))
+        .onCommand(LeadModel.DescribeForMerge.class,
+            (state, command) -> Effect().reply(command.replyTo(), state.mergeCandidate()))
+        .onCommand(LeadModel.MergeInto.class, (state, command) -> reply(
+            state.decideMergeInto(command.survivorLeadId(), command.actor(), clock), command.replyTo(),
+            Lead::handoff, state))
+        .onCommand(LeadModel.AbsorbLead.class, this::onAbsorb)
         .build();
   }
 
@@ -157,6 +175,27 @@ public final class LeadEntity extends EventSourcedBehaviorWithEnforcedReplies<Co
         new Accepted(command.leadId(), events.size(), command.statuses().size() - events.size());
     if (events.isEmpty()) return Effect().reply(command.replyTo(), StatusReply.success(accepted));
     return Effect().persist(events).thenReply(command.replyTo(), updated -> StatusReply.success(accepted));
+  }
+
+  /** Persists the events of an idempotent command about {@code items} items; none persisted means a repeat. */
+  private ReplyEffect<Event, Lead> accept(
+      List<Event> events, int items, String leadId, ActorRef<StatusReply<Accepted>> replyTo) {
+    Accepted accepted = new Accepted(leadId, events.size(), events.isEmpty() ? items : 0);
+    if (events.isEmpty()) return Effect().reply(replyTo, StatusReply.success(accepted));
+    return Effect().persist(events).thenReply(replyTo, updated -> StatusReply.success(accepted));
+  }
+
+  private ReplyEffect<Event, Lead> onAbsorb(Lead state, LeadModel.AbsorbLead command) {
+    Decision decision = state.decideAbsorb(command.handoff(), command.actor(), clock);
+    if (decision instanceof Decision.Refuse refuse) {
+      return Effect().reply(command.replyTo(), StatusReply.error(refuse.rejection().message()));
+    }
+    List<Event> events = ((Decision.Persist) decision).events();
+    if (events.isEmpty()) {
+      return Effect().reply(command.replyTo(), StatusReply.success(state.mergeOutcome(command.handoff(), true)));
+    }
+    return Effect().persist(events).thenReply(command.replyTo(),
+        updated -> StatusReply.success(updated.mergeOutcome(command.handoff(), false)));
   }
 
   private ReplyEffect<Event, Lead> onSubmit(Lead state, SubmitLead command) {

@@ -45,6 +45,11 @@ public final class LeadModel {
   /** The purpose of marketing messages (Messenger sends them only to those who opted in). */
   public static final String MARKETING = "marketing";
 
+  /** {@link InboundMessage#intakeScreen()}: the message reached us older than {@code flexoraa.ingest.stale-after}. */
+  public static final String STALE_REPLAY = "stale-replay";
+  /** {@link InboundMessage#intakeScreen()}: delivered in standby, while another app owns the conversation. */
+  public static final String STANDBY = "standby";
+
   /** An identifier: its blind index (for look-ups) and its encrypted value (for display). */
   public record Identifier(String kind, String index, String valueEnc, boolean valid) implements CborSerializable {}
 
@@ -71,10 +76,24 @@ public final class LeadModel {
        */
       String textDigest,
       /** Whether intake judged the text keyboard-mashed; null (not judged) in older events. */
-      Boolean gibberish)
+      Boolean gibberish,
+      /**
+       * Why intake already keeps this message from AI work, or null: {@link #STALE_REPLAY} (it reached us long after
+       * it was sent), {@link #STANDBY} (another app owns the conversation). Null in older events.
+       */
+      String intakeScreen)
       implements CborSerializable {
     public InboundMessage {
       changedTo = changedTo == null ? List.of() : List.copyOf(changedTo);
+    }
+
+    /** A message intake has no reason to keep from AI work. */
+    public InboundMessage(
+        String platformMessageId, String channel, String channelAccount, String type, Instant sentAt, String textEnc,
+        String contentEnc, String contextMessageId, List<Identifier> changedTo, String consentSignal,
+        String textDigest, Boolean gibberish) {
+      this(platformMessageId, channel, channelAccount, type, sentAt, textEnc, contentEnc, contextMessageId, changedTo,
+          consentSignal, textDigest, gibberish, null);
     }
 
     /** A message the customer screen knows nothing about (no digest, not judged). */
@@ -82,7 +101,7 @@ public final class LeadModel {
         String platformMessageId, String channel, String channelAccount, String type, Instant sentAt, String textEnc,
         String contentEnc, String contextMessageId, List<Identifier> changedTo, String consentSignal) {
       this(platformMessageId, channel, channelAccount, type, sentAt, textEnc, contentEnc, contextMessageId, changedTo,
-          consentSignal, null, null);
+          consentSignal, null, null, null);
     }
 
     /** When the customer sent it as far as the screen is concerned: the platform's time, else when it was stored. */
@@ -322,6 +341,22 @@ public final class LeadModel {
         return field + " is required";
       }
     }
+
+    /** A merge with a lead that was already merged into another one. */
+    record AlreadyMerged(String leadId, String survivorLeadId) implements Rejection {
+      @Override
+      public String message() {
+        return "lead " + leadId + " was already merged into " + survivorLeadId;
+      }
+    }
+
+    /** A merge with an anonymized lead: its identifiers are gone and must not come back through a merge. */
+    record AnonymizedLead(String leadId) implements Rejection {
+      @Override
+      public String message() {
+        return "lead " + leadId + " is anonymized";
+      }
+    }
   }
 
   // ---- events ----
@@ -340,7 +375,14 @@ public final class LeadModel {
     @JsonSubTypes.Type(value = OutboundRequested.class, name = "outbound-requested.v1"),
     @JsonSubTypes.Type(value = OutboundDecided.class, name = "outbound-decided.v1"),
     @JsonSubTypes.Type(value = OutboundSent.class, name = "outbound-sent.v1"),
-    @JsonSubTypes.Type(value = OutboundFailed.class, name = "outbound-failed.v1")
+    @JsonSubTypes.Type(value = OutboundFailed.class, name = "outbound-failed.v1"),
+    // Instagram and Messenger, merge (docs/decisions/0020-instagram-messenger-ingest-and-merge.md)
+    @JsonSubTypes.Type(value = EchoRecorded.class, name = "echo-recorded.v1"),
+    @JsonSubTypes.Type(value = ChannelRead.class, name = "channel-read.v1"),
+    @JsonSubTypes.Type(value = MessageDeleted.class, name = "message-deleted.v1"),
+    @JsonSubTypes.Type(value = NotificationTokenRecorded.class, name = "notification-token-recorded.v1"),
+    @JsonSubTypes.Type(value = LeadAbsorbed.class, name = "lead-absorbed.v1"),
+    @JsonSubTypes.Type(value = LeadMergedInto.class, name = "lead-merged-into.v1")
   })
   public sealed interface Event extends CborSerializable {
     String tenantId();
@@ -510,5 +552,133 @@ public final class LeadModel {
   /** Sending stopped for good: {@code outcome} names why (undeliverable, token-invalid, unconfirmed...). */
   public record OutboundFailed(
       String tenantId, String leadId, String messageId, String outcome, Integer errorCode, Instant at)
+      implements Event {}
+
+  // ---- Instagram and Messenger: echoes, reads, deletions, marketing opt-ins; merging two leads ----
+  // (docs/decisions/0020-instagram-messenger-ingest-and-merge.md)
+
+  /** A message the tenant's account sent to the lead, as Meta echoed it back (already encrypted). */
+  public record OutboundEcho(
+      String platformMessageId, String channel, String channelAccount, String type, Instant sentAt, String textEnc,
+      String contentEnc, String appId)
+      implements CborSerializable {}
+
+  /**
+   * A Messenger marketing-messages token of one of the tenant's pages: {@code tokenEnc} is ciphertext under the
+   * lead's key, {@code tokenDigest} its blind index (to tell a repeat from a new token); {@code status} is Meta's
+   * {@code notification_messages_status} (null when given, {@code STOP_NOTIFICATIONS}, {@code RESUME_NOTIFICATIONS}).
+   */
+  public record NotificationToken(
+      String channel, String channelAccount, String tokenEnc, String tokenDigest, String frequency, Instant expiresAt,
+      String status, String topic, Instant at)
+      implements CborSerializable {
+    public boolean active() {
+      return !"STOP_NOTIFICATIONS".equals(status);
+    }
+  }
+
+  /** Store an echo on the lead it was sent to; idempotent on the message id. */
+  public record RecordEcho(String tenantId, String leadId, OutboundEcho echo, ActorRef<StatusReply<Accepted>> replyTo)
+      implements Command {}
+
+  /** The lead read the conversation on {@code channel} up to {@code watermark} (Messenger) or message {@code mid}. */
+  public record MarkRead(
+      String tenantId, String leadId, String channel, Instant watermark, String mid, Instant at,
+      ActorRef<StatusReply<Accepted>> replyTo)
+      implements Command {}
+
+  /** The lead unsent one of its messages. */
+  public record RecordDeletion(
+      String tenantId, String leadId, String channel, String platformMessageId, Instant at,
+      ActorRef<StatusReply<Accepted>> replyTo)
+      implements Command {}
+
+  /**
+   * A marketing opt-in (or its withdrawal) with its token: records {@link #MARKETING} consent under
+   * {@code consentRecordId} and keeps the token. Idempotent on both.
+   */
+  public record RecordNotificationOptIn(
+      String tenantId, String leadId, String consentRecordId, NotificationToken token,
+      ActorRef<StatusReply<Accepted>> replyTo)
+      implements Command {}
+
+  /** What a merge needs to know of a lead before it starts. */
+  public record DescribeForMerge(ActorRef<MergeCandidate> replyTo) implements Command {}
+
+  /**
+   * The absorbing step of a merge, sent to the lead that disappears: it records that it was merged into
+   * {@code survivorLeadId} and hands over what the survivor takes. Repeating it is answered the same.
+   */
+  public record MergeInto(String survivorLeadId, String actor, ActorRef<StatusReply<MergeHandoff>> replyTo)
+      implements Command {}
+
+  /**
+   * The surviving step of a merge: take the absorbed lead's identifiers (re-encrypted under this lead's key),
+   * counts, channel presence, consent and message ids. Idempotent on the absorbed lead's id.
+   */
+  public record AbsorbLead(
+      String absorbedLeadId, MergeHandoff handoff, String actor, ActorRef<StatusReply<MergeOutcome>> replyTo)
+      implements Command {}
+
+  /** A lead as a merge sees it: whether it can take part, and on which channels it is known. */
+  public record MergeCandidate(
+      boolean exists, boolean anonymized, String mergedInto, List<String> channels, List<String> absorbedLeads)
+      implements CborSerializable {}
+
+  /** What an absorbed lead hands to its survivor. */
+  public record MergeHandoff(
+      String leadId, List<Identifier> identifiers, int inboundCount, List<Lead.ChannelPresence> channels,
+      List<ConsentView> consents, List<String> messageIds)
+      implements CborSerializable {
+    public MergeHandoff {
+      identifiers = List.copyOf(identifiers);
+      channels = List.copyOf(channels);
+      consents = List.copyOf(consents);
+      messageIds = List.copyOf(messageIds);
+    }
+  }
+
+  /** A merge as it stands: {@code repeated} when it had already happened and this call changed nothing. */
+  public record MergeOutcome(
+      String survivorLeadId, String absorbedLeadId, List<String> identifierKinds, List<String> channels,
+      boolean repeated)
+      implements CborSerializable {}
+
+  /** Meta echoed back a message the tenant's account sent to this lead. */
+  public record EchoRecorded(String tenantId, String leadId, OutboundEcho echo, Instant recordedAt) implements Event {}
+
+  /** The lead read everything on {@code channel} sent up to {@code watermark}, or up to and including {@code mid}. */
+  public record ChannelRead(
+      String tenantId, String leadId, String channel, Instant watermark, String mid, Instant at, Instant recordedAt)
+      implements Event {}
+
+  /** The lead unsent message {@code platformMessageId}. */
+  public record MessageDeleted(
+      String tenantId, String leadId, String channel, String platformMessageId, Instant at, Instant recordedAt)
+      implements Event {}
+
+  /** The lead's marketing-messages token for one page, as last reported (given, refreshed or stopped). */
+  public record NotificationTokenRecorded(String tenantId, String leadId, NotificationToken token, Instant recordedAt)
+      implements Event {}
+
+  /**
+   * This lead absorbed {@code absorbedLeadId} (PRODUCT §3): its identifiers (under this lead's key), inbound count,
+   * channel presence, consent in force and recent message ids are now this lead's. {@code actor} merged them.
+   */
+  public record LeadAbsorbed(
+      String tenantId, String leadId, String absorbedLeadId, List<Identifier> identifiers, int inboundCount,
+      List<Lead.ChannelPresence> channels, List<ConsentView> consents, List<String> messageIds, String actor,
+      Instant at)
+      implements Event {
+    public LeadAbsorbed {
+      identifiers = identifiers == null ? List.of() : List.copyOf(identifiers);
+      channels = channels == null ? List.of() : List.copyOf(channels);
+      consents = consents == null ? List.of() : List.copyOf(consents);
+      messageIds = messageIds == null ? List.of() : List.copyOf(messageIds);
+    }
+  }
+
+  /** This lead was merged into {@code survivorLeadId}; what still reaches it belongs to the survivor's history. */
+  public record LeadMergedInto(String tenantId, String leadId, String survivorLeadId, String actor, Instant at)
       implements Event {}
 }

@@ -21,6 +21,12 @@ public interface EngineMetrics {
    */
   default void abuseTriggered(String scope, String kind) {}
 
+  /**
+   * Intake kept a stored message from AI work for a reason of its own, not abuse: {@code stale-replay} (it arrived
+   * older than {@code flexoraa.ingest.stale-after}) or {@code standby} (another app owns the conversation).
+   */
+  default void intakeScreened(String channel, String reason) {}
+
   /** This node's backpressure mode: reported when the node's AI work queue starts and on every change. */
   default void backpressureMode(BackpressureMode mode) {}
 

@@ -51,6 +51,12 @@ public final class AuditFeed {
       return entry(anonymized.tenantId(), anonymized.actor(), "lead.anonymized", anonymized.leadId(), anonymized.at(),
           "requestId", anonymized.requestId());
     }
+    if (event instanceof LeadModel.LeadAbsorbed absorbed) {
+      return entry(absorbed.tenantId(), absorbed.actor(), "lead.merged", absorbed.leadId(), absorbed.at(),
+          "absorbedLeadId", absorbed.absorbedLeadId(),
+          "identifierKinds", absorbed.identifiers().stream().map(LeadModel.Identifier::kind).distinct().toList(),
+          "channels", absorbed.channels().stream().map(io.flexoraa.engine.lead.Lead.ChannelPresence::channel).toList());
+    }
     if (event instanceof Tenant.TenantCreated created) {
       return entry(created.tenantId(), "operator", "tenant.created", created.tenantId(), created.at(),
           "plan", created.plan(), "defaultRegion", created.defaultRegion());

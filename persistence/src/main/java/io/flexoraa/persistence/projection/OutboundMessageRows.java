@@ -77,7 +77,8 @@ final class OutboundMessageRows {
     if (sent.statusSoFar() != null && StatusOrder.rank(sent.statusSoFar()) > StatusOrder.rank(status)) {
       status = sent.statusSoFar();
     }
-    // a status webhook that outran the send left a placeholder row under Meta's id: fold it into ours
+    // a status webhook (or the page's echo, on Instagram and Messenger) that outran the send left a row under Meta's
+    // id: fold it into ours
     try (PreparedStatement placeholder = connection.prepareStatement(
         "DELETE FROM lead_messages WHERE tenant_id = ? AND platform_message_id = ? AND message_id IS NULL"
             + " RETURNING status, status_at")) {

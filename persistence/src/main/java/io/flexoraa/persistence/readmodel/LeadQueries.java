@@ -15,6 +15,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -34,7 +35,7 @@ public final class LeadQueries {
           + " phone_masked, anonymized_at, pii_masked_at, conversation_expired_at, email_enc, source, utm_source,"
           + " utm_medium, utm_campaign, utm_term, utm_content, submission_count, last_submitted_at,"
           + " verification_status, verification_skipped_reason, phone_mobile_capable, duplicate_of, previously_erased,"
-          + " fraud_score, fraud_signals, verified_at";
+          + " fraud_score, fraud_signals, verified_at, igsid_enc, psid_enc, merged_into, merged_at";
 
   /**
    * Which of a tenant's leads a caller may see: all of them, or only those assigned to one user (an SDR). A lead
@@ -76,7 +77,8 @@ public final class LeadQueries {
   /** As {@link #list(String, int, int, Optional)}, within the caller's scope. */
   public CompletionStage<Page<LeadView>> list(
       String tenantId, int limit, int offset, Optional<String> phoneIndex, Scope scope) {
-    String filter = " WHERE tenant_id = ?" + (phoneIndex.isPresent() ? " AND phone_index = ?" : "")
+    // a lead merged into another is that other lead now: listed through it, still readable by its id
+    String filter = " WHERE tenant_id = ? AND merged_into IS NULL" + (phoneIndex.isPresent() ? " AND phone_index = ?" : "")
         + (scope.restricted() ? " AND assigned_user_id = ?" : "");
     CompletionStage<Page<EncryptedLead>> rows = jdbc.async(tenantId, connection -> {
       long total;
@@ -183,7 +185,8 @@ public final class LeadQueries {
       List<EncryptedMessage> messages = new ArrayList<>();
       try (PreparedStatement select = connection.prepareStatement(
           "SELECT platform_message_id, direction, channel, channel_account, type, status, text_enc, sent_at,"
-              + " received_at, status_at, ai_screen, message_id, author, decision, decision_rule, not_before, outcome"
+              + " received_at, status_at, ai_screen, deleted_at, COALESCE(key_lead_id, lead_id), message_id, author,"
+              + " decision, decision_rule, not_before, outcome"
               + " FROM lead_messages WHERE tenant_id = ? AND lead_id = ?"
               + " ORDER BY COALESCE(sent_at, status_at), platform_message_id LIMIT ? OFFSET ?")) {
         select.setString(1, tenantId);
@@ -195,16 +198,24 @@ public final class LeadQueries {
             messages.add(new EncryptedMessage(result.getString(1), result.getString(2), result.getString(3),
                 result.getString(4), result.getString(5), result.getString(6), result.getString(7),
                 instant(result, 8), instant(result, 9), instant(result, 10), result.getString(11),
-                result.getString(12) == null ? null : new LeadViews.OutboundView(result.getString(12),
-                    result.getString(13), result.getString(14), result.getString(15), instant(result, 16),
-                    result.getString(17))));
+                instant(result, 12), result.getString(13),
+                result.getString(14) == null ? null : new LeadViews.OutboundView(result.getString(14),
+                    result.getString(15), result.getString(16), result.getString(17), instant(result, 18),
+                    result.getString(19))));
           }
         }
       }
       return new Page<>(messages, total);
     });
-    return rows.thenCompose(page -> cipher.existingLeadCipher(tenantId, leadId).thenApply(leadCipher ->
-        new Page<>(page.items().stream().map(message -> message.open(leadCipher)).toList(), page.total())));
+    // a merged conversation holds messages encrypted under the absorbed leads' keys: each opens with its own
+    return rows.thenCompose(page -> {
+      Map<String, CompletableFuture<Optional<FieldCipher>>> ciphers = new java.util.LinkedHashMap<>();
+      page.items().forEach(message -> ciphers.computeIfAbsent(message.keyLeadId(),
+          keyLead -> cipher.existingLeadCipher(tenantId, keyLead).toCompletableFuture()));
+      return CompletableFuture.allOf(ciphers.values().toArray(CompletableFuture[]::new)).thenApply(done -> new Page<>(
+          page.items().stream().map(message -> message.open(ciphers.get(message.keyLeadId()).join())).toList(),
+          page.total()));
+    });
   }
 
   private CompletionStage<LeadView> decrypt(String tenantId, EncryptedLead lead) {
@@ -227,7 +238,8 @@ public final class LeadQueries {
         instant(result, 8), instant(result, 9), result.getInt(10), result.getInt(11), result.getString(12),
         instant(result, 13), instant(result, 14), instant(result, 15), result.getString(16), result.getString(17),
         instant(result, 18), instant(result, 19), instant(result, 20), result.getString(21),
-        attribution(result), result.getInt(28), instant(result, 29), verification(result, phoneValid));
+        attribution(result), result.getInt(28), instant(result, 29), verification(result, phoneValid),
+        result.getString(38), result.getString(39), result.getString(40), instant(result, 41));
   }
 
   private static Attribution attribution(ResultSet result) throws SQLException {
@@ -275,24 +287,25 @@ public final class LeadQueries {
       Instant firstInboundAt, Instant lastInboundAt, int inboundCount, int outboundCount, String lastStatus,
       Instant lastStatusAt, Instant createdAt, Instant updatedAt, String assignedTo, String phoneMasked,
       Instant anonymizedAt, Instant piiMaskedAt, Instant conversationExpiredAt, String emailEnc,
-      Attribution attribution, int submissions, Instant lastSubmittedAt, VerificationView verification) {
+      Attribution attribution, int submissions, Instant lastSubmittedAt, VerificationView verification,
+      String igsidEnc, String psidEnc, String mergedInto, Instant mergedAt) {
     LeadView open(Optional<FieldCipher> cipher) {
       return new LeadView(id, channel, LeadQueries.open(cipher, nameEnc), LeadQueries.open(cipher, phoneEnc),
           phoneValid, LeadQueries.open(cipher, waIdEnc), LeadQueries.open(cipher, bsuidEnc), firstInboundAt,
           lastInboundAt, inboundCount, outboundCount, lastStatus, lastStatusAt, createdAt, updatedAt,
           cipher.isEmpty(), assignedTo, phoneMasked, anonymizedAt != null, anonymizedAt, piiMaskedAt,
           conversationExpiredAt, LeadQueries.open(cipher, emailEnc), attribution, submissions, lastSubmittedAt,
-          verification);
+          verification, LeadQueries.open(cipher, igsidEnc), LeadQueries.open(cipher, psidEnc), mergedInto, mergedAt);
     }
   }
 
   private record EncryptedMessage(
       String platformMessageId, String direction, String channel, String channelAccount, String type, String status,
-      String textEnc, Instant sentAt, Instant receivedAt, Instant statusAt, String aiScreen,
-      LeadViews.OutboundView outbound) {
+      String textEnc, Instant sentAt, Instant receivedAt, Instant statusAt, String aiScreen, Instant deletedAt,
+      String keyLeadId, LeadViews.OutboundView outbound) {
     MessageView open(Optional<FieldCipher> cipher) {
       return new MessageView(platformMessageId, direction, channel, channelAccount, type, status,
-          LeadQueries.open(cipher, textEnc), sentAt, receivedAt, statusAt, aiScreen, outbound);
+          LeadQueries.open(cipher, textEnc), sentAt, receivedAt, statusAt, aiScreen, deletedAt, outbound);
     }
   }
 }

@@ -8,7 +8,8 @@ import java.util.List;
  * key is shredded (erasure or retention). {@code anonymized} marks an approved erasure; {@code phoneMasked} is what
  * is left to show of the number once contact details were masked ({@code piiMaskedAt}). A lead handed in by a form,
  * CRM or import also has its e-mail, first-touch {@code attribution}, {@code submissions} and its latest
- * {@code verification} (null for a lead never submitted, or until its verification is recorded).
+ * {@code verification} (null for a lead never submitted, or until its verification is recorded). A lead merged
+ * into another names it in {@code mergedInto}; its messages show in that lead's conversation.
  */
 public final class LeadViews {
   private LeadViews() {}
@@ -18,7 +19,8 @@ public final class LeadViews {
       Instant firstInboundAt, Instant lastInboundAt, int inboundCount, int outboundCount, String lastStatus,
       Instant lastStatusAt, Instant createdAt, Instant updatedAt, boolean erased, String assignedTo, String phoneMasked,
       boolean anonymized, Instant anonymizedAt, Instant piiMaskedAt, Instant conversationExpiredAt, String email,
-      Attribution attribution, int submissions, Instant lastSubmittedAt, VerificationView verification) {}
+      Attribution attribution, int submissions, Instant lastSubmittedAt, VerificationView verification,
+      String igsid, String psid, String mergedInto, Instant mergedAt) {}
 
   /** Source and UTM fields of the first submission that had any; null when none had. */
   public record Attribution(
@@ -31,7 +33,8 @@ public final class LeadViews {
 
   public record MessageView(
       String platformMessageId, String direction, String channel, String channelAccount, String type, String status,
-      String text, Instant sentAt, Instant receivedAt, Instant statusAt, String aiScreen, OutboundView outbound) {}
+      String text, Instant sentAt, Instant receivedAt, Instant statusAt, String aiScreen, Instant deletedAt,
+      OutboundView outbound) {}
 
   /**
    * Our own outbound message: its id (the one the send API answered with), who wrote it, the compliance gate's
