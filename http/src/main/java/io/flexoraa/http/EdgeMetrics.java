@@ -81,4 +81,12 @@ public final class EdgeMetrics implements EngineMetrics {
     Kamon.counter("flexoraa_abuse_triggers", "Abuse rules fired, by scope (customer, tenant) and rule")
         .withTag("scope", scope).withTag("kind", kind).increment();
   }
+
+  @Override
+  public void complianceDecision(String channel, String verdict, String rule) {
+    Kamon.counter("flexoraa_compliance_decisions", "Compliance-gate decisions on outbound messages, by channel, verdict and rule")
+        .withTags(TagSet.of("channel", channel == null ? "unknown" : channel).withTag("verdict", verdict)
+            .withTag("rule", rule == null ? "none" : rule))
+        .increment();
+  }
 }

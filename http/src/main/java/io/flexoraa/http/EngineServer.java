@@ -3,6 +3,12 @@ package io.flexoraa.http;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.flexoraa.engine.channel.ChannelAccountEntity;
+import io.flexoraa.engine.compliance.ComplianceGate;
+import io.flexoraa.engine.compliance.ComplianceSettings;
+import io.flexoraa.engine.compliance.PortfolioTierEntity;
+import io.flexoraa.engine.ports.MetaAccountProbe;
+import io.flexoraa.persistence.projection.ComplianceProjections;
+import io.flexoraa.persistence.readmodel.ComplianceQueries;
 import io.flexoraa.engine.ingest.ConsentKeywords;
 import io.flexoraa.engine.ingest.LeadIntake;
 import io.flexoraa.engine.ingest.LeadSubmissions;
@@ -95,10 +101,13 @@ public final class EngineServer implements AutoCloseable {
   private final TinkPiiCipher cipher;
   private final TokenBudget tokens;
   private final AiWork.Counting aiWork;
+  private final ComplianceGate complianceGate;
 
   private EngineServer(ActorSystem<Void> system, Database database, ServerBinding binding, String operatorKey,
-      ExecutorService blocking, AtomicBoolean ready, TinkPiiCipher cipher, TokenBudget tokens, AiWork.Counting aiWork) {
+      ExecutorService blocking, AtomicBoolean ready, TinkPiiCipher cipher, TokenBudget tokens, AiWork.Counting aiWork,
+      ComplianceGate complianceGate) {
     this.aiWork = aiWork;
+    this.complianceGate = complianceGate;
     this.cipher = cipher;
     this.tokens = tokens;
     this.system = system;
@@ -109,7 +118,17 @@ public final class EngineServer implements AutoCloseable {
     this.ready = ready;
   }
 
+  /**
+   * Until the Graph API account probe is wired in, a suspended account's hourly check learns nothing (UNKNOWN): it
+   * resumes when Meta's lifting webhook arrives, and after the check period its admins are asked to act.
+   */
   public static EngineServer start(Config loaded, Clock clock) {
+    return start(loaded, clock, (tenantId, channel, externalId) ->
+        CompletableFuture.completedFuture(MetaAccountProbe.AccountHealth.UNKNOWN));
+  }
+
+  /** {@code accountProbe}: asked at each recovery check of a suspended channel account. */
+  public static EngineServer start(Config loaded, Clock clock, MetaAccountProbe accountProbe) {
     Path dataDirectory = Path.of(loaded.getString("flexoraa.data-dir")).toAbsolutePath();
     Database database = Database.open(DatabaseSettings.fromConfig(loaded, dataDirectory));
     Config config = withJournalDatabase(loaded, database);
@@ -142,7 +161,10 @@ public final class EngineServer implements AutoCloseable {
       LeadEntity.init(system, leadSettings, clock);
       TenantEntity.init(system, config, clock, metrics);
       TokenDebits tokenDebits = TokenDebits.start(system, config);
-      ChannelAccountEntity.init(system, config, clock);
+      ChannelAccountEntity.init(system, config, clock, accountProbe);
+      PortfolioTierEntity.init(system, config, clock);
+      ComplianceGate complianceGate = new ComplianceGate(system, config,
+          config.getDuration("flexoraa.compliance.ask-timeout"), metrics);
       // the node's backpressure mode: set by its AI work queue, read by the AI stage (issue 6) once it exists
       BackpressureSignal backpressure = new BackpressureSignal();
       // until the AI stage exists (issue 6): counts the messages whose AI work was started
@@ -156,6 +178,8 @@ public final class EngineServer implements AutoCloseable {
       TokenProjections.init(system, database.projectionDataSource(), billing,
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
       CostProjections.init(system, database.projectionDataSource(), leadSettings.tagSlices(),
+          config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
+      ComplianceProjections.init(system, database.projectionDataSource(),
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
       JdbcCostLog costLog = new JdbcCostLog(jdbc);
 
@@ -218,7 +242,9 @@ public final class EngineServer implements AutoCloseable {
               new BackpressureRoutes(limits.clusterBackpressure()).handlers(),
               new TopUpRoutes(topUps).handlers(),
               new AbuseRoutes(system, leadQueries, limits.aiWorkQueue(), askTimeout, clock).handlers(),
-              new UsageRoutes(new UsageQueries(tenantJdbc), UsageRoutes.Settings.fromConfig(config), clock).handlers()),
+              new UsageRoutes(new UsageQueries(tenantJdbc), UsageRoutes.Settings.fromConfig(config), clock).handlers(),
+              new ComplianceRoutes(complianceGate, new ComplianceQueries(tenantJdbc), directory,
+                  ComplianceSettings.fromConfig(config), clock).handlers()),
           authenticator,
           tenantId -> ClusterSharding.get(system).entityRefFor(TenantEntity.TYPE_KEY, tenantId)
               .ask(Tenant.Get::new, askTimeout)
@@ -247,7 +273,8 @@ public final class EngineServer implements AutoCloseable {
       } else {
         log.info("Operator key: from {}", config.getString("flexoraa.operator-key").isEmpty() ? dataDirectory.resolve("operator-key") : "FLEXORAA_OPERATOR_KEY");
       }
-      return new EngineServer(system, database, binding, operator.value(), blocking, ready, cipher, tokenDebits, aiWork);
+      return new EngineServer(system, database, binding, operator.value(), blocking, ready, cipher, tokenDebits, aiWork,
+          complianceGate);
     } catch (Exception e) {
       system.terminate();
       blocking.shutdownNow();
@@ -355,6 +382,11 @@ public final class EngineServer implements AutoCloseable {
   /** This node's token debits: what the engine's AI pipeline calls before it spends tokens (batched per tenant). */
   public TokenBudget tokens() {
     return tokens;
+  }
+
+  /** The compliance gate: the one decision every outbound message gets (docs/decisions/0022-compliance-gate.md). */
+  public ComplianceGate complianceGate() {
+    return complianceGate;
   }
 
   /** Graceful stop through coordinated shutdown; returns when the database is closed. */

@@ -72,6 +72,10 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.LIST_TOKEN_LEDGER, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.LIST_TOKEN_NOTIFICATIONS, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.GET_ABUSE, EnumSet.of(R.Admin, R.Manager));
+    ALLOWED.put(Endpoint.LIST_TEMPLATES, EnumSet.of(R.Admin, R.Manager, R.Product, R.DevOps));
+    ALLOWED.put(Endpoint.REGISTER_TEMPLATE, EnumSet.of(R.Admin, R.Product, R.DevOps));
+    ALLOWED.put(Endpoint.LIST_COMPLIANCE_DECISIONS, EnumSet.of(R.Admin, R.Manager));
+    ALLOWED.put(Endpoint.GET_COMPLIANCE_SUMMARY, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.RELEASE_ABUSE, EnumSet.of(R.Admin));
     ALLOWED.put(Endpoint.GET_USAGE, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.LIST_TOP_UPS, EnumSet.of(R.Admin, R.Manager));
