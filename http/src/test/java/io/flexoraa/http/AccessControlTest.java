@@ -238,6 +238,8 @@ class AccessControlTest {
     variables.put("key", "no-such-key");
     variables.put("request", "no-such-request");
     variables.put("order", "order_none");
+    variables.put("channel", "whatsapp");
+    variables.put("externalId", "no-such-account");
     String path = endpoint.template();
     for (Map.Entry<String, String> variable : variables.entrySet()) {
       path = path.replace("{" + variable.getKey() + "}", variable.getValue());
