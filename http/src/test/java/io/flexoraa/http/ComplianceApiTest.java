@@ -12,10 +12,7 @@ import io.flexoraa.engine.compliance.GateRequest.Author;
 import io.flexoraa.engine.compliance.GateRequest.Form;
 import io.flexoraa.engine.compliance.Verdict;
 import io.flexoraa.engine.ports.MetaAccountProbe.AccountHealth;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -65,14 +62,6 @@ class ComplianceApiTest {
     if (engine != null) engine.close();
   }
 
-  private static String fixture(String name) {
-    try (InputStream in = ComplianceApiTest.class.getResourceAsStream("/whatsapp/" + name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /** A WABA-level change as Meta sends it. */
   private static String accountChange(String field, String valueJson) {
     return "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"" + WABA + "\",\"time\":1773480000,"
@@ -111,7 +100,7 @@ class ComplianceApiTest {
     assertThat(decide(Author.AI, Form.FREE_FORM, null, "r-0", null).rule()).isEqualTo("no-approved-template");
 
     // Meta approves it (its doc example spells the language en-US)
-    assertThat(engine.postWebhook(fixture("wa_template_status_approved_metadoc.json")).statusCode()).isEqualTo(200);
+    assertThat(engine.postWebhook(Payloads.whatsAppFixture("wa_template_status_approved_metadoc.json")).statusCode()).isEqualTo(200);
     eventually(() -> "APPROVED".equals(templateNamed("order_confirmation").get("status").asText()), "the approval");
     GateDecision fallback = decide(Author.AI, Form.FREE_FORM, null, "r-1", Instant.now().minusSeconds(25 * 3600));
     assertThat(fallback.verdict()).isEqualTo(Verdict.TEMPLATE);
@@ -129,7 +118,7 @@ class ComplianceApiTest {
     assertThat(red.rule()).isEqualTo("quality-red");
 
     // a violation suspends the account; the hourly (here: every second) check resumes it once the probe is healthy
-    assertThat(engine.postWebhook(fixture("wa_account_update_violation_metadoc.json")).statusCode()).isEqualTo(200);
+    assertThat(engine.postWebhook(Payloads.whatsAppFixture("wa_account_update_violation_metadoc.json")).statusCode()).isEqualTo(200);
     eventually(() -> gate.accountView(tenantId, "whatsapp", PHONE_NUMBER_ID).toCompletableFuture().join()
         .suspension() != null, "the suspension");
     GateDecision paused = decide(Author.HUMAN, Form.FREE_FORM, null, "r-4", Instant.now());
@@ -150,7 +139,7 @@ class ComplianceApiTest {
     eventually(() -> gate.accountView(tenantId, "whatsapp", PHONE_NUMBER_ID).toCompletableFuture().join()
         .suspension() != null, "the ban");
     health.set(AccountHealth.RESTRICTED);
-    assertThat(engine.postWebhook(fixture("wa_account_update_disabled_ban_metadoc.json")).statusCode()).isEqualTo(200);
+    assertThat(engine.postWebhook(Payloads.whatsAppFixture("wa_account_update_disabled_ban_metadoc.json")).statusCode()).isEqualTo(200);
     eventually(() -> gate.accountView(tenantId, "whatsapp", PHONE_NUMBER_ID).toCompletableFuture().join()
         .suspension() == null, "the reinstatement");
 

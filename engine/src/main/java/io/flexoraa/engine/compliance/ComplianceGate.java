@@ -40,6 +40,10 @@ public final class ComplianceGate {
    * DEFER whose notBefore has come, which is decided afresh. SEND and TEMPLATE reserve the counters.
    */
   public CompletionStage<GateDecision> decide(GateRequest request) {
+    String missing = missing(request);
+    if (missing != null) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("a gate request needs " + missing));
+    }
     EntityRef<ChannelAccount.Command> account = account(request.tenantId(), request.channel(), request.accountExternalId());
     return account
         .<ChannelAccount.AccountDecision>askWithStatus(replyTo -> new ChannelAccount.Decide(request, replyTo), askTimeout)
@@ -61,6 +65,19 @@ public final class ComplianceGate {
           if (!decision.repeated()) metrics.complianceDecision(request.channel(), decision.verdict().wireName(), decision.rule());
           return decision;
         });
+  }
+
+  /** The first required field the request lacks, or null. */
+  private static String missing(GateRequest request) {
+    if (request == null) return "a request";
+    if (request.messageId() == null) return "messageId";
+    if (request.tenantId() == null) return "tenantId";
+    if (request.channel() == null) return "channel";
+    if (request.accountExternalId() == null) return "accountExternalId";
+    if (request.recipientKey() == null) return "recipientKey";
+    if (request.author() == null) return "author";
+    if (request.form() == null) return "form";
+    return null;
   }
 
   /**

@@ -179,4 +179,13 @@ class ComplianceGateConcurrencyTest {
       CLOCK.set(start);
     }
   }
+
+  @Test
+  void aRequestWithoutItsIdsFailsBeforeReachingAnEntity() {
+    GateRequest anonymous = new GateRequest("m-1", TENANT, "lead-1", "whatsapp", "tier", "waba-tier", null,
+        Author.HUMAN, Form.FREE_FORM, null, "en", null, 5, null, null, NOW, false, false, false);
+    assertThat(gate.decide(anonymous).toCompletableFuture()).failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withMessageContaining("recipientKey");
+  }
 }

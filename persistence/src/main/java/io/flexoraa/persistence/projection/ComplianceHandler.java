@@ -156,10 +156,7 @@ public final class ComplianceHandler extends JdbcHandler<List<EventEnvelope<Chan
     String[] account = account(decided.accountKey());
     GateDecision decision = decided.decision();
     try (PreparedStatement insert = connection.prepareStatement(INSERT_DECISION)) {
-      insert.setString(1, decided.tenantId());
-      insert.setString(2, account[0]);
-      insert.setString(3, account[1]);
-      insert.setLong(4, seqNr);
+      key(insert, decided.tenantId(), account, seqNr);
       insert.setString(5, decision.messageId());
       insert.setString(6, decided.leadId());
       insert.setString(7, decided.recipientKey());
@@ -173,16 +170,21 @@ public final class ComplianceHandler extends JdbcHandler<List<EventEnvelope<Chan
     String[] account = account(deferred.accountKey());
     GateDecision decision = deferred.decision();
     try (PreparedStatement insert = connection.prepareStatement(INSERT_TIER_DEFERRAL)) {
-      insert.setString(1, deferred.tenantId());
-      insert.setString(2, account[0]);
-      insert.setString(3, account[1]);
-      insert.setLong(4, seqNr);
+      key(insert, deferred.tenantId(), account, seqNr);
       insert.setString(5, decision.messageId());
       decisionColumns(insert, 6, decision, deferred.at());
       insert.setString(16, deferred.tenantId());
       insert.setString(17, decision.messageId());
       insert.executeUpdate();
     }
+  }
+
+  /** The row's key, the first four parameters of every insert: tenant, channel, account, the event's sequence number. */
+  private static void key(PreparedStatement insert, String tenantId, String[] account, long seqNr) throws SQLException {
+    insert.setString(1, tenantId);
+    insert.setString(2, account[0]);
+    insert.setString(3, account[1]);
+    insert.setLong(4, seqNr);
   }
 
   /** verdict, rule, template name, language and category, not_before, messaging type, tag, outside window, decided at. */
@@ -204,10 +206,7 @@ public final class ComplianceHandler extends JdbcHandler<List<EventEnvelope<Chan
       String kind, String event, String previousQuality, String quality, Integer tierLimit, String reason,
       String health, Instant nextCheckAt) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(INSERT_HISTORY)) {
-      insert.setString(1, tenantId);
-      insert.setString(2, account[0]);
-      insert.setString(3, account[1]);
-      insert.setLong(4, seqNr);
+      key(insert, tenantId, account, seqNr);
       insert.setTimestamp(5, Timestamp.from(at));
       insert.setString(6, kind);
       insert.setString(7, event);
@@ -224,10 +223,7 @@ public final class ComplianceHandler extends JdbcHandler<List<EventEnvelope<Chan
   private static void notification(Connection connection, String tenantId, String[] account, long seqNr, Instant at,
       String kind, String level, String message) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(INSERT_NOTIFICATION)) {
-      insert.setString(1, tenantId);
-      insert.setString(2, account[0]);
-      insert.setString(3, account[1]);
-      insert.setLong(4, seqNr);
+      key(insert, tenantId, account, seqNr);
       insert.setTimestamp(5, Timestamp.from(at));
       insert.setString(6, kind);
       insert.setString(7, level);
