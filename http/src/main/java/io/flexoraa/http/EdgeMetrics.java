@@ -103,4 +103,12 @@ public final class EdgeMetrics implements EngineMetrics {
             "Stored messages intake kept from AI work, by channel and reason (stale-replay, standby)")
         .withTag("channel", channel).withTag("reason", reason).increment();
   }
+
+  @Override
+  public void complianceDecision(String channel, String verdict, String rule) {
+    Kamon.counter("flexoraa_compliance_decisions", "Compliance-gate decisions on outbound messages, by channel, verdict and rule")
+        .withTags(TagSet.of("channel", channel == null ? "unknown" : channel).withTag("verdict", verdict)
+            .withTag("rule", rule == null ? "none" : rule))
+        .increment();
+  }
 }

@@ -8,6 +8,7 @@ import static io.flexoraa.engine.access.Permission.Resource.API_KEYS;
 import static io.flexoraa.engine.access.Permission.Resource.AUDIT;
 import static io.flexoraa.engine.access.Permission.Resource.BILLING;
 import static io.flexoraa.engine.access.Permission.Resource.CHANNEL_ACCOUNTS;
+import static io.flexoraa.engine.access.Permission.Resource.COMPLIANCE;
 import static io.flexoraa.engine.access.Permission.Resource.ENCRYPTION_KEYS;
 import static io.flexoraa.engine.access.Permission.Resource.LEADS;
 import static io.flexoraa.engine.access.Permission.Resource.LEAD_EXPORT;
@@ -85,6 +86,12 @@ public enum Endpoint {
   /** Abuse protection: the tenant's triggers and restrictions; releasing one early is a billing write (Admin). */
   GET_ABUSE("GET", "tenants/{tenant}/abuse", Access.PERMISSION, permission(BILLING, READ)),
   RELEASE_ABUSE("POST", "tenants/{tenant}/abuse/release", Access.PERMISSION, permission(BILLING, WRITE)),
+  /** Templates of one channel account for the compliance gate: registered PENDING until Meta's status webhook. */
+  LIST_TEMPLATES("GET", "tenants/{tenant}/channel-accounts/{channel}/{externalId}/templates", Access.PERMISSION, permission(CHANNEL_ACCOUNTS, READ)),
+  REGISTER_TEMPLATE("POST", "tenants/{tenant}/channel-accounts/{channel}/{externalId}/templates", Access.PERMISSION, permission(CHANNEL_ACCOUNTS, WRITE)),
+  /** The compliance gate's decisions (newest first) and its dashboard summary. */
+  LIST_COMPLIANCE_DECISIONS("GET", "tenants/{tenant}/compliance/decisions", Access.PERMISSION, permission(COMPLIANCE, READ)),
+  GET_COMPLIANCE_SUMMARY("GET", "tenants/{tenant}/compliance/summary", Access.PERMISSION, permission(COMPLIANCE, READ)),
   /** Support grants: the platform operator only, audited through the tenant's events. */
   GRANT_TOKENS("POST", "tenants/{tenant}/tokens/grants", Access.OPERATOR, null);
 

@@ -3,6 +3,12 @@ package io.flexoraa.http;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.flexoraa.engine.channel.ChannelAccountEntity;
+import io.flexoraa.engine.compliance.ComplianceGate;
+import io.flexoraa.engine.compliance.ComplianceSettings;
+import io.flexoraa.engine.compliance.PortfolioTierEntity;
+import io.flexoraa.engine.ports.MetaAccountProbe;
+import io.flexoraa.persistence.projection.ComplianceProjections;
+import io.flexoraa.persistence.readmodel.ComplianceQueries;
 import io.flexoraa.engine.ingest.ConsentKeywords;
 import io.flexoraa.engine.ingest.LeadIntake;
 import io.flexoraa.engine.ingest.LeadSubmissions;
@@ -17,10 +23,8 @@ import io.flexoraa.engine.limits.BackpressureSignal;
 import io.flexoraa.engine.limits.RateLimits;
 import io.flexoraa.engine.ports.AiWork;
 import io.flexoraa.engine.ports.ChannelCredentials;
-import io.flexoraa.engine.ports.MetaAccountProbe;
 import io.flexoraa.engine.ports.MetaSender;
 import io.flexoraa.http.meta.GraphApiClient;
-import io.flexoraa.engine.compliance.ComplianceGate;
 import io.flexoraa.engine.outbound.OutboundDispatcher;
 import io.flexoraa.engine.outbound.OutboundService;
 import io.flexoraa.persistence.outbound.JdbcOutboundQueue;
@@ -109,13 +113,15 @@ public final class EngineServer implements AutoCloseable {
   private final AiWork.Counting aiWork;
   private final GraphApiClient graphApi;
   private final JdbcChannelCredentials channelCredentials;
+  private final ComplianceGate complianceGate;
 
   private EngineServer(ActorSystem<Void> system, Database database, ServerBinding binding, String operatorKey,
       ExecutorService blocking, AtomicBoolean ready, TinkPiiCipher cipher, TokenBudget tokens, AiWork.Counting aiWork,
-      GraphApiClient graphApi, JdbcChannelCredentials channelCredentials) {
+      GraphApiClient graphApi, JdbcChannelCredentials channelCredentials, ComplianceGate complianceGate) {
     this.aiWork = aiWork;
     this.graphApi = graphApi;
     this.channelCredentials = channelCredentials;
+    this.complianceGate = complianceGate;
     this.cipher = cipher;
     this.tokens = tokens;
     this.system = system;
@@ -126,7 +132,22 @@ public final class EngineServer implements AutoCloseable {
     this.ready = ready;
   }
 
+  /** An engine whose suspended channel accounts are checked for recovery through the Graph API. */
   public static EngineServer start(Config loaded, Clock clock) {
+    return start(loaded, clock, null);
+  }
+
+  /**
+   * {@code accountProbe}: asked at each recovery check of a suspended channel account; null for the Graph API client
+   * (built later in start-up than the entities that ask it, hence reached through a reference).
+   */
+  public static EngineServer start(Config loaded, Clock clock, MetaAccountProbe accountProbe) {
+    java.util.concurrent.atomic.AtomicReference<MetaAccountProbe> graphProbe =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    MetaAccountProbe probe = accountProbe != null ? accountProbe : (tenantId, channel, externalId) ->
+        graphProbe.get() == null
+            ? CompletableFuture.completedFuture(MetaAccountProbe.AccountHealth.UNKNOWN)
+            : graphProbe.get().check(tenantId, channel, externalId);
     Path dataDirectory = Path.of(loaded.getString("flexoraa.data-dir")).toAbsolutePath();
     Database database = Database.open(DatabaseSettings.fromConfig(loaded, dataDirectory));
     Config config = withJournalDatabase(loaded, database);
@@ -159,7 +180,10 @@ public final class EngineServer implements AutoCloseable {
       LeadEntity.init(system, leadSettings, clock);
       TenantEntity.init(system, config, clock, metrics);
       TokenDebits tokenDebits = TokenDebits.start(system, config);
-      ChannelAccountEntity.init(system, config, clock);
+      ChannelAccountEntity.init(system, config, clock, probe);
+      PortfolioTierEntity.init(system, config, clock);
+      ComplianceGate complianceGate = new ComplianceGate(system, config,
+          config.getDuration("flexoraa.compliance.ask-timeout"), metrics);
       // the node's backpressure mode: set by its AI work queue, read by the AI stage (issue 6) once it exists
       BackpressureSignal backpressure = new BackpressureSignal();
       // until the AI stage exists (issue 6): counts the messages whose AI work was started
@@ -173,6 +197,8 @@ public final class EngineServer implements AutoCloseable {
       TokenProjections.init(system, database.projectionDataSource(), billing,
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
       CostProjections.init(system, database.projectionDataSource(), leadSettings.tagSlices(),
+          config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
+      ComplianceProjections.init(system, database.projectionDataSource(),
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
       JdbcCostLog costLog = new JdbcCostLog(jdbc);
 
@@ -227,7 +253,7 @@ public final class EngineServer implements AutoCloseable {
       JdbcChannelCredentials channelCredentials = new JdbcChannelCredentials(jdbc, cipher,
           graphSettings.credentialsCacheTtl(), graphSettings.credentialsCacheSize(), clock);
       GraphApiClient graphApi = new GraphApiClient(graphSettings, channelCredentials, metrics::graphApiRequest);
-      ComplianceGate complianceGate = new ComplianceGate(system, config, askTimeout);
+      graphProbe.set(graphApi);
       JdbcOutboundQueue outboundQueue = new JdbcOutboundQueue(jdbc);
       OutboundService outbound = new OutboundService(system, directory, cipher, complianceGate, graphApi,
           outboundQueue, clock, OutboundService.Settings.fromConfig(config));
@@ -250,7 +276,9 @@ public final class EngineServer implements AutoCloseable {
               new AbuseRoutes(system, leadQueries, limits.aiWorkQueue(), askTimeout, clock).handlers(),
               new UsageRoutes(new UsageQueries(tenantJdbc), UsageRoutes.Settings.fromConfig(config), clock).handlers(),
               new LeadMergeRoutes(new LeadMerges(system, identityIndex, cipher, LeadMerges.Policy.fromConfig(config),
-                  askTimeout), leadQueries).handlers()),
+                  askTimeout), leadQueries).handlers(),
+              new ComplianceRoutes(complianceGate, new ComplianceQueries(tenantJdbc), directory,
+                  ComplianceSettings.fromConfig(config), clock).handlers()),
           authenticator,
           tenantId -> ClusterSharding.get(system).entityRefFor(TenantEntity.TYPE_KEY, tenantId)
               .ask(Tenant.Get::new, askTimeout)
@@ -284,7 +312,7 @@ public final class EngineServer implements AutoCloseable {
         log.info("Operator key: from {}", config.getString("flexoraa.operator-key").isEmpty() ? dataDirectory.resolve("operator-key") : "FLEXORAA_OPERATOR_KEY");
       }
       return new EngineServer(system, database, binding, operator.value(), blocking, ready, cipher, tokenDebits, aiWork,
-          graphApi, channelCredentials);
+          graphApi, channelCredentials, complianceGate);
     } catch (Exception e) {
       system.terminate();
       blocking.shutdownNow();
@@ -407,6 +435,11 @@ public final class EngineServer implements AutoCloseable {
   /** The channel accounts' Graph API access tokens, stored encrypted under the tenant's key. */
   public ChannelCredentials channelCredentials() {
     return channelCredentials;
+  }
+
+  /** The compliance gate: the one decision every outbound message gets (docs/decisions/0022-compliance-gate.md). */
+  public ComplianceGate complianceGate() {
+    return complianceGate;
   }
 
   /** Graceful stop through coordinated shutdown; returns when the database is closed. */

@@ -75,6 +75,10 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.LIST_TOKEN_LEDGER, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.LIST_TOKEN_NOTIFICATIONS, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.GET_ABUSE, EnumSet.of(R.Admin, R.Manager));
+    ALLOWED.put(Endpoint.LIST_TEMPLATES, EnumSet.of(R.Admin, R.Manager, R.Product, R.DevOps));
+    ALLOWED.put(Endpoint.REGISTER_TEMPLATE, EnumSet.of(R.Admin, R.Product, R.DevOps));
+    ALLOWED.put(Endpoint.LIST_COMPLIANCE_DECISIONS, EnumSet.of(R.Admin, R.Manager));
+    ALLOWED.put(Endpoint.GET_COMPLIANCE_SUMMARY, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.RELEASE_ABUSE, EnumSet.of(R.Admin));
     ALLOWED.put(Endpoint.GET_USAGE, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.LIST_TOP_UPS, EnumSet.of(R.Admin, R.Manager));
@@ -239,6 +243,7 @@ class AccessControlTest {
     variables.put("order", "order_none");
     variables.put("channel", "whatsapp");
     variables.put("account", "no-such-account");
+    variables.put("externalId", "no-such-account");
     String path = endpoint.template();
     for (Map.Entry<String, String> variable : variables.entrySet()) {
       path = path.replace("{" + variable.getKey() + "}", variable.getValue());

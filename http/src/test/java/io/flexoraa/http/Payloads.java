@@ -46,4 +46,13 @@ final class Payloads {
   private static String nameOf(List<Text> messages, String from) {
     return messages.stream().filter(message -> message.from().equals(from)).findFirst().map(Text::name).orElse("");
   }
+
+  /** A WhatsApp payload fixture from the test resources ({@code /whatsapp/<name>}), as text. */
+  static String whatsAppFixture(String name) {
+    try (java.io.InputStream in = Payloads.class.getResourceAsStream("/whatsapp/" + name)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }

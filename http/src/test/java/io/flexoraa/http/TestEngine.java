@@ -42,6 +42,13 @@ final class TestEngine implements AutoCloseable {
   }
 
   static TestEngine start(Path dataDirectory, Map<String, Object> overrides) {
+    return start(dataDirectory, overrides, (tenantId, channel, externalId) ->
+        java.util.concurrent.CompletableFuture.completedFuture(io.flexoraa.engine.ports.MetaAccountProbe.AccountHealth.UNKNOWN));
+  }
+
+  /** {@code accountProbe}: stands in for Meta's Graph API when a suspended account's recovery is checked. */
+  static TestEngine start(Path dataDirectory, Map<String, Object> overrides,
+      io.flexoraa.engine.ports.MetaAccountProbe accountProbe) {
     Map<String, Object> settings = new java.util.HashMap<>(Map.of(
         "flexoraa.data-dir", dataDirectory.toString(),
         "flexoraa.http.host", "127.0.0.1",
@@ -58,7 +65,7 @@ final class TestEngine implements AutoCloseable {
     settings.put("flexoraa.ingest.stale-after", "36500d");
     settings.putAll(overrides);
     Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load());
-    return new TestEngine(EngineServer.start(config, Clock.systemUTC()), dataDirectory);
+    return new TestEngine(EngineServer.start(config, Clock.systemUTC(), accountProbe), dataDirectory);
   }
 
   String baseUrl() {

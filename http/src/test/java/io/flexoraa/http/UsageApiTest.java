@@ -9,11 +9,8 @@ import io.flexoraa.engine.ports.CostLog;
 import io.flexoraa.engine.tenant.Tokens.Debited;
 import io.flexoraa.persistence.Jdbc;
 import io.flexoraa.persistence.costs.JdbcCostLog;
-import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,14 +57,6 @@ class UsageApiTest {
     if (blocking != null) blocking.shutdownNow();
   }
 
-  private static String fixture(String name) {
-    try (InputStream in = UsageApiTest.class.getResourceAsStream("/whatsapp/" + name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private JsonNode usage(String tenantId, String key, String query) {
     HttpResponse<String> response = engine.get("/api/v1/tenants/" + tenantId + "/usage" + query, key);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -92,13 +81,13 @@ class UsageApiTest {
     engine.postWebhook(Payloads.text(META_WABA, META_PHONE_NUMBER_ID, "wamid.in-1", META_CUSTOMER, "Hi"));
     eventually(() -> engine.count("SELECT count(*) FROM leads WHERE tenant_id = ?", tenantId) == 1, "the lead");
 
-    String sent = fixture("wa_status_sent_pmp_metadoc.json");
+    String sent = Payloads.whatsAppFixture("wa_status_sent_pmp_metadoc.json");
     String delivered = sent.replace("\"status\": \"sent\"", "\"status\": \"delivered\"")
         .replace("\"timestamp\": \"1750030073\"", "\"timestamp\": \"1750030080\"");
     String read = sent.replace("\"status\": \"sent\"", "\"status\": \"read\"")
         .replace("\"timestamp\": \"1750030073\"", "\"timestamp\": \"1750030200\"");
     assertThat(delivered).contains("\"delivered\"", "\"pricing\"").isNotEqualTo(sent);
-    for (String body : List.of(sent, delivered, sent, read, fixture("wa_status_delivered_metadoc.json"))) {
+    for (String body : List.of(sent, delivered, sent, read, Payloads.whatsAppFixture("wa_status_delivered_metadoc.json"))) {
       assertThat(engine.postWebhook(body).statusCode()).isEqualTo(200);
     }
     // the last status is of another message on the same lead (same projection tag): once it is in, all are

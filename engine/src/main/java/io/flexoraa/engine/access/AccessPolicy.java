@@ -8,6 +8,7 @@ import static io.flexoraa.engine.access.Permission.Resource.API_KEYS;
 import static io.flexoraa.engine.access.Permission.Resource.AUDIT;
 import static io.flexoraa.engine.access.Permission.Resource.BILLING;
 import static io.flexoraa.engine.access.Permission.Resource.CHANNEL_ACCOUNTS;
+import static io.flexoraa.engine.access.Permission.Resource.COMPLIANCE;
 import static io.flexoraa.engine.access.Permission.Resource.ENCRYPTION_KEYS;
 import static io.flexoraa.engine.access.Permission.Resource.LEADS;
 import static io.flexoraa.engine.access.Permission.Resource.LEAD_EXPORT;
@@ -27,7 +28,7 @@ import java.util.Set;
  * <ul>
  *   <li>Admin: everything.
  *   <li>Manager: leads read/write, the team (SDRs) read, settings read, billing read, audit in full, privacy
- *       approvals.
+ *       approvals, the compliance dashboard read.
  *   <li>SDR: only the leads assigned to them, read and respond ({@link #leadScope}); may file an erasure request a
  *       lead makes in conversation.
  *   <li>Product: leads read, settings read/write, audit read.
@@ -59,6 +60,7 @@ public final class AccessPolicy {
     grant(Role.MANAGER, AUDIT, READ, VERIFY);
     grant(Role.MANAGER, PRIVACY, READ, WRITE, APPROVE);
     grant(Role.MANAGER, BILLING, READ);
+    grant(Role.MANAGER, COMPLIANCE, READ);
 
     grant(Role.SDR, TENANT_PROFILE, READ);
     grant(Role.SDR, LEADS, READ, WRITE);

@@ -26,7 +26,9 @@ public record Permission(Resource resource, Action action) {
     /** The tenant's encryption keys. */
     ENCRYPTION_KEYS,
     /** Plan, token balance, ledger and token notifications. */
-    BILLING
+    BILLING,
+    /** The compliance gate's decisions, window states, tier use, quality history and suspensions (PRODUCT §8). */
+    COMPLIANCE
   }
 
   public enum Action {

@@ -33,5 +33,11 @@ public interface EngineMetrics {
   /** One change of this node's backpressure mode. */
   default void backpressureTransition(BackpressureMode from, BackpressureMode to) {}
 
+  /**
+   * A new compliance-gate decision for an outbound message: {@code verdict} send, template, defer or block,
+   * {@code rule} the rule's wire name (null for a plain send).
+   */
+  default void complianceDecision(String channel, String verdict, String rule) {}
+
   EngineMetrics NONE = (entityType, count) -> {};
 }
