@@ -78,6 +78,7 @@ class OutboundApiTest {
     graph.resetAll();
     graph.stubFor(post(urlPathEqualTo("/" + VERSION + "/" + PHONE_NUMBER_ID + "/messages")).atPriority(10)
         .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+            .withTransformers("response-template")
             .withBody("{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"{{jsonPath request.body '$.to'}}\","
                 + "\"wa_id\":\"{{jsonPath request.body '$.to'}}\"}],\"messages\":[{\"id\":\"wamid.{{randomValue length=20"
                 + " type='ALPHANUMERIC'}}\"}]}")));

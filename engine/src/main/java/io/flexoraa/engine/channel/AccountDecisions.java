@@ -105,6 +105,11 @@ public final class AccountDecisions {
         state.accountKey(), null, deferred, "MARKETING".equals(before.templateCategory()), false, null, now)));
   }
 
+  /** Meta's answers that mean the message certainly did not go out. */
+  private static final java.util.Set<MetaSender.Outcome> NOT_SENT = java.util.EnumSet.of(
+      MetaSender.Outcome.WINDOW_CLOSED, MetaSender.Outcome.TOKEN_INVALID, MetaSender.Outcome.NO_CREDENTIALS,
+      MetaSender.Outcome.REJECTED, MetaSender.Outcome.RATE_LIMITED);
+
   public List<Event> recordOutcome(ChannelAccount state, ChannelAccount.RecordOutcome command, Instant now) {
     requireOwner(state, command.tenantId());
     Instant waitUntil = switch (command.outcome()) {
@@ -214,6 +219,7 @@ public final class AccountDecisions {
     } else if (event instanceof MetaOutcomeRecorded outcome && outcome.recipientKey() != null) {
       if (outcome.outcome() == MetaSender.Outcome.USER_BACKOFF) compliance.backOff(outcome.recipientKey(), outcome.waitUntil());
       if (outcome.outcome() == MetaSender.Outcome.PAIR_RATE) compliance.pairWait(outcome.recipientKey(), outcome.at());
+      if (NOT_SENT.contains(outcome.outcome())) compliance.notSent(outcome.messageId());
     } else if (event instanceof TemplateRegistered registered) {
       compliance.putTemplate(registered.template());
     } else if (event instanceof TemplateUpdated updated) {

@@ -222,6 +222,17 @@ public final class AccountCompliance implements CborSerializable {
     if (commentId != null) privateReplies.remove(commentId);
   }
 
+  /**
+   * Meta refused the message (window closed, invalid token, any error that means nothing went out): the pair-rate
+   * slot it took is given back, so the message that replaces it (the template, say) need not wait for a send that
+   * never happened.
+   */
+  public void notSent(String messageId) {
+    Recorded before = recent.get(messageId);
+    if (before == null || before.recipientKey() == null) return;
+    if (before.at().equals(lastSendTo.get(before.recipientKey()))) lastSendTo.remove(before.recipientKey());
+  }
+
   public void backOff(String recipientKey, Instant until) {
     backoffUntil.put(recipientKey, until);
   }

@@ -102,7 +102,10 @@ final class OutboundMessageRows {
     }
     try (PreparedStatement update = connection.prepareStatement(
         "UPDATE lead_messages SET platform_message_id = ?, status = ?, status_rank = ?, status_at = ?, sent_at = ?"
-            + " WHERE tenant_id = ? AND message_id = ? AND status_rank < ?")) {
+            + " WHERE tenant_id = ? AND message_id = ? AND status_rank < ?"
+            // Meta never gives two messages one id; should it, the first keeps it rather than the projection stopping
+            + " AND NOT EXISTS (SELECT 1 FROM lead_messages other WHERE other.tenant_id = lead_messages.tenant_id"
+            + " AND other.platform_message_id = ? AND other.message_id IS DISTINCT FROM lead_messages.message_id)")) {
       update.setString(1, sent.platformMessageId());
       update.setString(2, status);
       update.setInt(3, StatusOrder.rank(status));
@@ -111,6 +114,7 @@ final class OutboundMessageRows {
       update.setString(6, sent.tenantId());
       update.setString(7, sent.messageId());
       update.setInt(8, StatusOrder.rank(status));
+      update.setString(9, sent.platformMessageId());
       update.executeUpdate();
     }
     try (PreparedStatement update = connection.prepareStatement(
