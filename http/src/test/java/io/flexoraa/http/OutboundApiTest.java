@@ -2,6 +2,8 @@ package io.flexoraa.http;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -58,7 +60,9 @@ class OutboundApiTest {
         "flexoraa.meta.graph.base-url", graph.baseUrl(),
         "flexoraa.meta.graph.api-version", VERSION,
         "flexoraa.abuse.customer.rapid-fire.messages", 1000,
-        "flexoraa.outbound.dispatch-every", "100ms"));
+        "flexoraa.outbound.dispatch-every", "100ms",
+        "flexoraa.compliance.suspension.check-every", "1s",
+        "flexoraa.compliance.suspension.keep-alive-every", "300ms"));
     tenantId = engine.createTenant("Outbound Realty", "IN");
     admin = engine.createApiKey(tenantId, "Admin");
     engine.registerWhatsApp(tenantId, PHONE_NUMBER_ID, WABA);
@@ -88,8 +92,12 @@ class OutboundApiTest {
 
   /** A new sender writes {@code text} at {@code sentAt}; answers the sender's wa_id once its lead is readable. */
   private String[] leadWhoWrote(String text, Instant sentAt) {
+    return leadWhoWrote(WABA, PHONE_NUMBER_ID, text, sentAt);
+  }
+
+  private String[] leadWhoWrote(String waba, String phoneNumberId, String text, Instant sentAt) {
     String from = "9198" + (10_000_000 + SENDERS.incrementAndGet());
-    HttpResponse<String> received = engine.postWebhook(Payloads.texts(WABA, PHONE_NUMBER_ID,
+    HttpResponse<String> received = engine.postWebhook(Payloads.texts(waba, phoneNumberId,
         List.of(new Payloads.Text("wamid.in-" + from, from, "Asha Rao", text, sentAt.getEpochSecond()))));
     assertThat(received.statusCode()).isEqualTo(200);
     JsonNode lead = await("the lead of " + from, () -> {
@@ -122,7 +130,11 @@ class OutboundApiTest {
   }
 
   private List<LoggedRequest> sendsTo(String waId) {
-    return graph.findAll(postRequestedFor(urlPathEqualTo("/" + VERSION + "/" + PHONE_NUMBER_ID + "/messages"))
+    return sendsTo(PHONE_NUMBER_ID, waId);
+  }
+
+  private List<LoggedRequest> sendsTo(String phoneNumberId, String waId) {
+    return graph.findAll(postRequestedFor(urlPathEqualTo("/" + VERSION + "/" + phoneNumberId + "/messages"))
         .withRequestBody(matchingJsonPath("$.to", equalTo(waId))));
   }
 
@@ -217,7 +229,8 @@ class OutboundApiTest {
     assertThat(shown.path("platformMessageId").asText()).startsWith("wamid.");
     sleep(Duration.ofSeconds(1));
     assertThat(sendsTo(lead[1])).as("sent once").hasSize(2);
-    assertThat(engine.count("SELECT count(*) FROM outbound_queue WHERE tenant_id = ?", tenantId)).isZero();
+    assertThat(engine.count("SELECT count(*) FROM outbound_queue WHERE tenant_id = ? AND lead_id = ?", tenantId,
+        lead[0])).isZero();
   }
 
   @Test
@@ -265,6 +278,43 @@ class OutboundApiTest {
     assertThat(answer.path("platformMessageId").asText()).startsWith("wamid.");
     assertThat(sendsTo(lead[1])).extracting(request -> TestEngine.json(request.getBodyAsString()).path("type").asText())
         .containsExactly("text", "template");
+  }
+
+  @Test
+  void aSuspensionPausesOutboundAndTheRecoveryCheckResumesItWithNothingLost() {
+    String waba = "301000000000002";
+    String phoneNumberId = "401000000000002";
+    engine.registerWhatsApp(tenantId, phoneNumberId, waba);
+    assertThat(engine.request("PUT", "/api/v1/tenants/" + tenantId + "/channel-accounts/whatsapp/" + phoneNumberId
+        + "/credentials", admin, "{\"accessToken\":\"" + TOKEN + "\"}").statusCode()).isEqualTo(204);
+    graph.stubFor(post(urlPathEqualTo("/" + VERSION + "/" + phoneNumberId + "/messages"))
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+            .withBody("{\"messaging_product\":\"whatsapp\",\"messages\":[{\"id\":\"wamid.after-recovery\"}]}")));
+    graph.stubFor(get(urlPathEqualTo("/" + VERSION + "/" + phoneNumberId)).willReturn(okJson(
+        "{\"status\":\"RESTRICTED\",\"quality_rating\":\"RED\",\"id\":\"" + phoneNumberId + "\"}")));
+    String[] lead = leadWhoWrote(waba, phoneNumberId, "Is the offer still on?", Instant.now().minusSeconds(20));
+
+    String ban = "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"" + waba + "\",\"time\":"
+        + Instant.now().getEpochSecond() + ",\"changes\":[{\"value\":{\"event\":\"DISABLED_UPDATE\",\"ban_info\":"
+        + "{\"waba_ban_state\":\"DISABLE\",\"waba_ban_date\":\"November 22, 2026\"}},\"field\":\"account_update\"}]}]}";
+    assertThat(engine.postWebhook(ban).statusCode()).isEqualTo(200);
+    HttpResponse<String> paused = reply(lead[0], "{\"text\":\"Yes, until Sunday\"}");
+
+    assertThat(paused.statusCode()).as(paused.body()).isEqualTo(202);
+    assertThat(TestEngine.json(paused).path("rule").asText()).isEqualTo("account-suspended");
+    sleep(Duration.ofSeconds(2));
+    assertThat(sendsTo(phoneNumberId, lead[1])).as("nothing goes out while suspended").isEmpty();
+    assertThat(engine.count("SELECT count(*) FROM outbound_queue WHERE tenant_id = ? AND lead_id = ?", tenantId,
+        lead[0])).isEqualTo(1);
+
+    graph.stubFor(get(urlPathEqualTo("/" + VERSION + "/" + phoneNumberId)).willReturn(okJson(
+        "{\"status\":\"CONNECTED\",\"quality_rating\":\"GREEN\",\"id\":\"" + phoneNumberId + "\"}")));
+    await("the message sent after the recovery", () -> sendsTo(phoneNumberId, lead[1]).size() == 1 ? true : null);
+    JsonNode shown = outboundMessage(lead[0], message -> "sent".equals(message.path("status").asText()));
+    assertThat(shown.path("platformMessageId").asText()).isEqualTo("wamid.after-recovery");
+    assertThat(shown.path("text").asText()).isEqualTo("Yes, until Sunday");
+    assertThat(engine.count("SELECT count(*) FROM outbound_queue WHERE tenant_id = ? AND lead_id = ?", tenantId,
+        lead[0])).isZero();
   }
 
   @Test

@@ -42,8 +42,8 @@ final class TestEngine implements AutoCloseable {
   }
 
   static TestEngine start(Path dataDirectory, Map<String, Object> overrides) {
-    return start(dataDirectory, overrides, (tenantId, channel, externalId) ->
-        java.util.concurrent.CompletableFuture.completedFuture(io.flexoraa.engine.ports.MetaAccountProbe.AccountHealth.UNKNOWN));
+    // null: the engine's own Graph API client checks a suspended account (at flexoraa.meta.graph.base-url)
+    return start(dataDirectory, overrides, null);
   }
 
   /** {@code accountProbe}: stands in for Meta's Graph API when a suspended account's recovery is checked. */
