@@ -318,6 +318,32 @@ class OutboundApiTest {
   }
 
   @Test
+  void anExpiredAccessTokenFailsTheMessageOnceAndAlertsTheTenant() {
+    String[] lead = leadWhoWrote("Please call after 6", Instant.now().minusSeconds(15));
+    graph.stubFor(post(urlPathEqualTo("/" + VERSION + "/" + PHONE_NUMBER_ID + "/messages")).atPriority(1)
+        .withRequestBody(matchingJsonPath("$.to", equalTo(lead[1])))
+        .willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json")
+            .withBody("{\"error\":{\"message\":\"Error validating access token: Session has expired\","
+                + "\"type\":\"OAuthException\",\"code\":190,\"error_subcode\":463,\"fbtrace_id\":\"AbCdEf\"}}")));
+
+    JsonNode answer = TestEngine.json(reply(lead[0], "{\"text\":\"Sure, 6:30 pm\"}"));
+
+    assertThat(answer.path("decision").asText()).isEqualTo("send");
+    assertThat(answer.path("outcome").asText()).isEqualTo("token-invalid");
+    assertThat(answer.path("platformMessageId").isNull()).isTrue();
+    assertThat(sendsTo(lead[1])).as("not retried").hasSize(1);
+    JsonNode failed = outboundMessage(lead[0], message -> "failed".equals(message.path("status").asText()));
+    assertThat(failed.path("outbound").path("outcome").asText()).isEqualTo("token-invalid");
+    await("the tenant's admins alerted", () -> {
+      for (JsonNode notification : TestEngine.json(engine.get("/api/v1/tenants/" + tenantId + "/compliance/summary",
+          admin)).path("notifications")) {
+        if (notification.path("kind").asText().equals("compliance.token-invalid")) return true;
+      }
+      return null;
+    });
+  }
+
+  @Test
   void badRequestsAreRefusedClearlyAndChangeNothing() {
     String[] lead = leadWhoWrote("hello", Instant.now().minusSeconds(10));
     for (String body : List.of("{}", "{\"text\":\"a\",\"template\":\"b\"}", "{\"text\":\"  \"}",
