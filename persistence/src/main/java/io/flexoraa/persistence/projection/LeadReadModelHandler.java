@@ -45,7 +45,7 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
       "consent_records", List.of("ip_enc", "user_agent_enc"));
 
   /** A parameter of personal data that stays NULL once the lead (two more parameters: tenant, lead) is anonymized. */
-  private static final String UNLESS_ANONYMIZED =
+  static final String UNLESS_ANONYMIZED =
       "CASE WHEN EXISTS (SELECT 1 FROM leads WHERE tenant_id = ? AND lead_id = ? AND anonymized_at IS NOT NULL)"
           + " THEN NULL ELSE ? END";
 
@@ -105,7 +105,7 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
     } else if (event instanceof LeadModel.OutboundFailed failed) {
       OutboundMessageRows.failed(connection, failed);
     } else {
-      messagingEvent(connection, event);
+      MessagingRows.apply(connection, event);
     }
   }
 
@@ -139,7 +139,7 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
   }
 
   /** A learnt identifier fills an empty slot; a number change ({@code replace}) overrides the current one. */
-  private void identifier(Connection connection, String tenantId, String leadId, Identifier identifier, boolean replace)
+  static void identifier(Connection connection, String tenantId, String leadId, Identifier identifier, boolean replace)
       throws SQLException {
     String sql = switch (identifier.kind()) {
       case LeadModel.PHONE -> replace
@@ -198,7 +198,7 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
       inserted = insert.executeUpdate();
     }
     if (inserted == 0) return;
-    if (followMerge(connection, received.tenantId(), received.leadId(), 0)) return; // counted on the survivor
+    if (MessagingRows.followMerge(connection, received.tenantId(), received.leadId(), 0)) return; // counted on the survivor
     try (PreparedStatement update = connection.prepareStatement(
         "UPDATE leads SET inbound_count = inbound_count + 1,"
             + " first_inbound_at = LEAST(COALESCE(first_inbound_at, ?), ?),"
@@ -238,7 +238,7 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
         newMessage = result.getBoolean(1);
       }
     }
-    followMerge(connection, changed.tenantId(), changed.leadId(), 0);
+    MessagingRows.followMerge(connection, changed.tenantId(), changed.leadId(), 0);
     try (PreparedStatement update = connection.prepareStatement(
         "UPDATE leads SET last_status = ?, last_status_at = ?, outbound_count = outbound_count + ?, updated_at = now()"
             + " WHERE tenant_id = ? AND lead_id = ?")) {
@@ -430,172 +430,6 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
 
   private static String nulled(String table) {
     return String.join(", ", PERSONAL_COLUMNS.get(table).stream().map(column -> column + " = NULL").toList());
-  }
-
-  // ---- Instagram and Messenger; merges (docs/decisions/0020-instagram-messenger-ingest-and-merge.md) ----
-
-  private void messagingEvent(Connection connection, Event event) throws SQLException {
-    if (event instanceof LeadModel.EchoRecorded echo) {
-      echoRecorded(connection, echo);
-    } else if (event instanceof LeadModel.ChannelRead read) {
-      channelRead(connection, read);
-    } else if (event instanceof LeadModel.MessageDeleted deleted) {
-      // the person took it back: the conversation shows that a message was unsent, not what it said
-      try (PreparedStatement update = connection.prepareStatement(
-          "UPDATE lead_messages SET deleted_at = COALESCE(deleted_at, ?), text_enc = NULL"
-              + " WHERE tenant_id = ? AND platform_message_id = ?")) {
-        update.setTimestamp(1, Timestamp.from(deleted.at() != null ? deleted.at() : deleted.recordedAt()));
-        update.setString(2, deleted.tenantId());
-        update.setString(3, deleted.platformMessageId());
-        update.executeUpdate();
-      }
-    } else if (event instanceof LeadModel.LeadAbsorbed absorbed) {
-      for (Identifier identifier : absorbed.identifiers()) {
-        identifier(connection, absorbed.tenantId(), absorbed.leadId(), identifier, false);
-      }
-      markMerged(connection, absorbed.tenantId(), absorbed.absorbedLeadId(), absorbed.leadId(), absorbed.at());
-      followMerge(connection, absorbed.tenantId(), absorbed.absorbedLeadId(), 0);
-    } else if (event instanceof LeadModel.LeadMergedInto merged) {
-      markMerged(connection, merged.tenantId(), merged.leadId(), merged.survivorLeadId(), merged.at());
-      followMerge(connection, merged.tenantId(), merged.leadId(), 0);
-    }
-    // NotificationTokenRecorded: the token lives on the lead; its consent arrives as ConsentRecorded
-  }
-
-  /** An echo is an outbound message; it fills in what a status that arrived first could not know. */
-  private void echoRecorded(Connection connection, LeadModel.EchoRecorded recorded) throws SQLException {
-    LeadModel.OutboundEcho echo = recorded.echo();
-    Timestamp sentAt = Timestamp.from(echo.sentAt() != null ? echo.sentAt() : recorded.recordedAt());
-    boolean newMessage;
-    try (PreparedStatement upsert = connection.prepareStatement(
-        "INSERT INTO lead_messages (tenant_id, lead_id, platform_message_id, direction, channel, channel_account, type,"
-            + " text_enc, status, status_rank, status_at, sent_at, received_at)"
-            + " VALUES (?, ?, ?, 'outbound', ?, ?, ?, " + UNLESS_ANONYMIZED + ", 'sent', ?, ?, ?, ?)"
-            + " ON CONFLICT (tenant_id, platform_message_id) DO UPDATE SET"
-            + " text_enc = COALESCE(lead_messages.text_enc, EXCLUDED.text_enc),"
-            + " type = COALESCE(lead_messages.type, EXCLUDED.type),"
-            + " channel_account = COALESCE(lead_messages.channel_account, EXCLUDED.channel_account),"
-            + " sent_at = COALESCE(lead_messages.sent_at, EXCLUDED.sent_at) RETURNING (xmax = 0)")) {
-      int index = 1;
-      upsert.setString(index++, recorded.tenantId());
-      upsert.setString(index++, recorded.leadId());
-      upsert.setString(index++, echo.platformMessageId());
-      upsert.setString(index++, echo.channel());
-      upsert.setString(index++, echo.channelAccount());
-      upsert.setString(index++, echo.type());
-      upsert.setString(index++, recorded.tenantId());
-      upsert.setString(index++, recorded.leadId());
-      upsert.setString(index++, echo.textEnc());
-      upsert.setInt(index++, StatusOrder.rank("sent"));
-      upsert.setTimestamp(index++, sentAt);
-      upsert.setTimestamp(index++, sentAt);
-      upsert.setTimestamp(index, Timestamp.from(recorded.recordedAt()));
-      try (ResultSet result = upsert.executeQuery()) {
-        newMessage = result.next() && result.getBoolean(1);
-      }
-    }
-    if (newMessage) {
-      try (PreparedStatement update = connection.prepareStatement(
-          "UPDATE leads SET outbound_count = outbound_count + 1, updated_at = ? WHERE tenant_id = ? AND lead_id = ?")) {
-        update.setTimestamp(1, Timestamp.from(recorded.recordedAt()));
-        update.setString(2, recorded.tenantId());
-        update.setString(3, recorded.leadId());
-        update.executeUpdate();
-      }
-    }
-    followMerge(connection, recorded.tenantId(), recorded.leadId(), 0);
-  }
-
-  /**
-   * Every outbound message of the channel sent up to the watermark (Messenger) or up to the message read
-   * (Instagram) is read; a status ranked higher (failed) stays.
-   */
-  private void channelRead(Connection connection, LeadModel.ChannelRead read) throws SQLException {
-    Timestamp at = Timestamp.from(read.at() != null ? read.at() : read.recordedAt());
-    try (PreparedStatement update = connection.prepareStatement(
-        "UPDATE lead_messages SET status = 'read', status_rank = ?, status_at = ?"
-            + " WHERE tenant_id = ? AND lead_id IN (?, COALESCE((SELECT merged_into FROM leads"
-            + " WHERE tenant_id = ? AND lead_id = ?), ?)) AND channel = ? AND direction = 'outbound'"
-            + " AND status_rank < ? AND sent_at <= COALESCE(?, (SELECT sent_at FROM lead_messages"
-            + " WHERE tenant_id = ? AND platform_message_id = ?))")) {
-      int rank = StatusOrder.rank("read");
-      int index = 1;
-      update.setInt(index++, rank);
-      update.setTimestamp(index++, at);
-      update.setString(index++, read.tenantId());
-      update.setString(index++, read.leadId());
-      update.setString(index++, read.tenantId());
-      update.setString(index++, read.leadId());
-      update.setString(index++, read.leadId());
-      update.setString(index++, read.channel());
-      update.setInt(index++, rank);
-      update.setTimestamp(index++, read.watermark() == null ? null : Timestamp.from(read.watermark()));
-      update.setString(index++, read.tenantId());
-      update.setString(index, read.mid());
-      update.executeUpdate();
-    }
-  }
-
-  private void markMerged(Connection connection, String tenantId, String leadId, String survivorLeadId, Instant at)
-      throws SQLException {
-    try (PreparedStatement update = connection.prepareStatement(
-        "UPDATE leads SET merged_into = ?, merged_at = COALESCE(merged_at, ?), updated_at = ?"
-            + " WHERE tenant_id = ? AND lead_id = ?")) {
-      update.setString(1, survivorLeadId);
-      update.setTimestamp(2, Timestamp.from(at));
-      update.setTimestamp(3, Timestamp.from(at));
-      update.setString(4, tenantId);
-      update.setString(5, leadId);
-      update.executeUpdate();
-    }
-  }
-
-  /**
-   * When {@code leadId} was merged, moves its messages into its survivor's conversation (they keep the key they
-   * were encrypted under, {@code key_lead_id}) and recounts the survivor; a survivor merged in turn is followed a
-   * few hops. Returns whether anything moved.
-   */
-  private boolean followMerge(Connection connection, String tenantId, String leadId, int hops) throws SQLException {
-    if (hops > 3) return false;
-    String survivor = null;
-    try (PreparedStatement select = connection.prepareStatement(
-        "SELECT merged_into FROM leads WHERE tenant_id = ? AND lead_id = ? AND merged_into IS NOT NULL")) {
-      select.setString(1, tenantId);
-      select.setString(2, leadId);
-      try (ResultSet result = select.executeQuery()) {
-        if (result.next()) survivor = result.getString(1);
-      }
-    }
-    if (survivor == null) return false;
-    int moved;
-    try (PreparedStatement update = connection.prepareStatement(
-        "UPDATE lead_messages SET key_lead_id = COALESCE(key_lead_id, lead_id), lead_id = ?"
-            + " WHERE tenant_id = ? AND lead_id = ?")) {
-      update.setString(1, survivor);
-      update.setString(2, tenantId);
-      update.setString(3, leadId);
-      moved = update.executeUpdate();
-    }
-    if (moved == 0) return false;
-    for (String lead : List.of(leadId, survivor)) {
-      try (PreparedStatement recount = connection.prepareStatement(
-          "UPDATE leads SET inbound_count = counts.inbound, outbound_count = counts.outbound,"
-              + " first_inbound_at = counts.first_at, last_inbound_at = counts.last_at, updated_at = now()"
-              + " FROM (SELECT count(*) FILTER (WHERE direction = 'inbound') AS inbound,"
-              + " count(*) FILTER (WHERE direction = 'outbound') AS outbound,"
-              + " min(sent_at) FILTER (WHERE direction = 'inbound') AS first_at,"
-              + " max(sent_at) FILTER (WHERE direction = 'inbound') AS last_at"
-              + " FROM lead_messages WHERE tenant_id = ? AND lead_id = ?) counts"
-              + " WHERE leads.tenant_id = ? AND leads.lead_id = ?")) {
-        recount.setString(1, tenantId);
-        recount.setString(2, lead);
-        recount.setString(3, tenantId);
-        recount.setString(4, lead);
-        recount.executeUpdate();
-      }
-    }
-    followMerge(connection, tenantId, survivor, hops + 1);
-    return true;
   }
 
   private static Identifier find(List<Identifier> identifiers, String kind) {
