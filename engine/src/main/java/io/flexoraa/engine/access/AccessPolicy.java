@@ -4,6 +4,7 @@ import static io.flexoraa.engine.access.Permission.Action.APPROVE;
 import static io.flexoraa.engine.access.Permission.Action.READ;
 import static io.flexoraa.engine.access.Permission.Action.VERIFY;
 import static io.flexoraa.engine.access.Permission.Action.WRITE;
+import static io.flexoraa.engine.access.Permission.Resource.AI;
 import static io.flexoraa.engine.access.Permission.Resource.API_KEYS;
 import static io.flexoraa.engine.access.Permission.Resource.AUDIT;
 import static io.flexoraa.engine.access.Permission.Resource.BILLING;
@@ -28,10 +29,10 @@ import java.util.Set;
  * <ul>
  *   <li>Admin: everything.
  *   <li>Manager: leads read/write, the team (SDRs) read, settings read, billing read, audit in full, privacy
- *       approvals, the compliance dashboard read.
+ *       approvals, the compliance dashboard read, the AI profile read/write.
  *   <li>SDR: only the leads assigned to them, read and respond ({@link #leadScope}); may file an erasure request a
- *       lead makes in conversation.
- *   <li>Product: leads read, settings read/write, audit read.
+ *       lead makes in conversation; may read the AI profile and use the analysis API.
+ *   <li>Product: leads read, settings read/write, audit read, the AI profile read/write.
  *   <li>DevOps: infrastructure (channel accounts, encryption keys); no lead data.
  *   <li>Auditor: leads read, audit in full (read and verify), erasure requests read.
  *   <li>ReadOnly: leads read.
@@ -61,15 +62,18 @@ public final class AccessPolicy {
     grant(Role.MANAGER, PRIVACY, READ, WRITE, APPROVE);
     grant(Role.MANAGER, BILLING, READ);
     grant(Role.MANAGER, COMPLIANCE, READ);
+    grant(Role.MANAGER, AI, READ, WRITE);
 
     grant(Role.SDR, TENANT_PROFILE, READ);
     grant(Role.SDR, LEADS, READ, WRITE);
     grant(Role.SDR, PRIVACY, WRITE);
+    grant(Role.SDR, AI, READ);
 
     grant(Role.PRODUCT, TENANT_PROFILE, READ);
     grant(Role.PRODUCT, LEADS, READ);
     grant(Role.PRODUCT, CHANNEL_ACCOUNTS, READ, WRITE);
     grant(Role.PRODUCT, AUDIT, READ);
+    grant(Role.PRODUCT, AI, READ, WRITE);
 
     grant(Role.DEVOPS, TENANT_PROFILE, READ);
     grant(Role.DEVOPS, CHANNEL_ACCOUNTS, READ, WRITE);

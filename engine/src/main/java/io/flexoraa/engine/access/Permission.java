@@ -28,7 +28,12 @@ public record Permission(Resource resource, Action action) {
     /** Plan, token balance, ledger and token notifications. */
     BILLING,
     /** The compliance gate's decisions, window states, tier use, quality history and suspensions (PRODUCT §8). */
-    COMPLIANCE
+    COMPLIANCE,
+    /**
+     * The AI: read = the tenant's AI profile (facts, tone, FAQ, reply templates) and the analysis API; write =
+     * changing the profile.
+     */
+    AI
   }
 
   public enum Action {
