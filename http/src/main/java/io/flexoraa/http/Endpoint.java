@@ -92,6 +92,10 @@ public enum Endpoint {
   /** The compliance gate's decisions (newest first) and its dashboard summary. */
   LIST_COMPLIANCE_DECISIONS("GET", "tenants/{tenant}/compliance/decisions", Access.PERMISSION, permission(COMPLIANCE, READ)),
   GET_COMPLIANCE_SUMMARY("GET", "tenants/{tenant}/compliance/summary", Access.PERMISSION, permission(COMPLIANCE, READ)),
+  /** The lead agent's view of a lead (score, history, analyses, replies), review tasks and AI notifications. */
+  GET_LEAD_AI("GET", "tenants/{tenant}/leads/{lead}/ai", Access.PERMISSION, permission(LEADS, READ)),
+  LIST_AI_REVIEW_TASKS("GET", "tenants/{tenant}/ai/review-tasks", Access.PERMISSION, permission(LEADS, READ)),
+  LIST_AI_NOTIFICATIONS("GET", "tenants/{tenant}/ai/notifications", Access.PERMISSION, permission(LEADS, READ)),
   /** Support grants: the platform operator only, audited through the tenant's events. */
   GRANT_TOKENS("POST", "tenants/{tenant}/tokens/grants", Access.OPERATOR, null);
 

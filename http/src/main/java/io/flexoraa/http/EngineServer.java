@@ -21,7 +21,19 @@ import io.flexoraa.engine.tenant.Billing;
 import io.flexoraa.engine.tenant.TenantEntity;
 import io.flexoraa.engine.limits.BackpressureSignal;
 import io.flexoraa.engine.limits.RateLimits;
-import io.flexoraa.engine.ports.AiWork;
+import io.flexoraa.engine.ai.AiProfile;
+import io.flexoraa.engine.ai.AiProfiles;
+import io.flexoraa.engine.ai.AiProvider;
+import io.flexoraa.engine.ai.BuiltInProvider;
+import io.flexoraa.engine.ai.Replies;
+import io.flexoraa.engine.ai.agent.AgentSettings;
+import io.flexoraa.engine.ai.agent.AgentWork;
+import io.flexoraa.engine.ai.agent.AiStage;
+import io.flexoraa.engine.ai.agent.LeadAgentEntity;
+import io.flexoraa.engine.ai.builtin.BuiltInAnalyzer;
+import io.flexoraa.engine.ai.builtin.BuiltInReplies;
+import io.flexoraa.persistence.projection.AgentProjections;
+import io.flexoraa.persistence.readmodel.AgentQueries;
 import io.flexoraa.engine.ports.ChannelCredentials;
 import io.flexoraa.engine.ports.MetaSender;
 import io.flexoraa.http.meta.GraphApiClient;
@@ -73,6 +85,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -110,13 +123,13 @@ public final class EngineServer implements AutoCloseable {
   private final AtomicBoolean ready;
   private final TinkPiiCipher cipher;
   private final TokenBudget tokens;
-  private final AiWork.Counting aiWork;
+  private final AiStage aiWork;
   private final GraphApiClient graphApi;
   private final JdbcChannelCredentials channelCredentials;
   private final ComplianceGate complianceGate;
 
   private EngineServer(ActorSystem<Void> system, Database database, ServerBinding binding, String operatorKey,
-      ExecutorService blocking, AtomicBoolean ready, TinkPiiCipher cipher, TokenBudget tokens, AiWork.Counting aiWork,
+      ExecutorService blocking, AtomicBoolean ready, TinkPiiCipher cipher, TokenBudget tokens, AiStage aiWork,
       GraphApiClient graphApi, JdbcChannelCredentials channelCredentials, ComplianceGate complianceGate) {
     this.aiWork = aiWork;
     this.graphApi = graphApi;
@@ -186,8 +199,9 @@ public final class EngineServer implements AutoCloseable {
           config.getDuration("flexoraa.compliance.ask-timeout"), metrics);
       // the node's backpressure mode: set by its AI work queue, read by the AI stage (issue 6) once it exists
       BackpressureSignal backpressure = new BackpressureSignal();
-      // until the AI stage exists (issue 6): counts the messages whose AI work was started
-      AiWork.Counting aiWork = new AiWork.Counting();
+      // the AI stage: hands each admitted message to its lead's agent (started below, once the outbound flow exists)
+      AgentSettings agentSettings = AgentSettings.fromConfig(config);
+      AiStage aiWork = new AiStage(system, agentSettings.enabled());
       RateLimits limits = RateLimits.start(system, config, metrics, aiWork, backpressure, clock);
       LiveEntityGauges.start(system, metrics);
       LeadProjections.init(system, database.projectionDataSource(), leadSettings.tagSlices(),
@@ -257,6 +271,23 @@ public final class EngineServer implements AutoCloseable {
       JdbcOutboundQueue outboundQueue = new JdbcOutboundQueue(jdbc);
       OutboundService outbound = new OutboundService(system, directory, cipher, complianceGate, graphApi,
           outboundQueue, clock, OutboundService.Settings.fromConfig(config));
+      AiProvider aiProvider = new BuiltInProvider(BuiltInAnalyzer.withDefaults(), new BuiltInReplies());
+      AiProfiles aiProfiles = new AiProfiles() {
+        @Override
+        public CompletionStage<Optional<AiProfile>> get(String tenantId) {
+          return CompletableFuture.completedFuture(Optional.empty());
+        }
+
+        @Override
+        public CompletionStage<AiProfile> put(String tenantId, AiProfile profile) {
+          return CompletableFuture.failedFuture(new UnsupportedOperationException("no profile store yet"));
+        }
+      };
+      Replies replies = aiProvider::compose;
+      LeadAgentEntity.init(system, new AgentWork(system, tokenDebits, cipher, aiProfiles, aiProvider, replies,
+          AgentWork.Recall.RECENT, outbound, agentSettings, clock), agentSettings, metrics, clock);
+      AgentProjections.init(system, database.projectionDataSource(), agentSettings.tagSlices(),
+          config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
       ApiRoutes core = new ApiRoutes(system, authenticator, directory, leadQueries, unrouted, channelCredentials,
           cipher, billing.planIds(), askTimeout);
       ApiRouter api = new ApiRouter(List.of(
@@ -278,7 +309,8 @@ public final class EngineServer implements AutoCloseable {
               new LeadMergeRoutes(new LeadMerges(system, identityIndex, cipher, LeadMerges.Policy.fromConfig(config),
                   askTimeout), leadQueries).handlers(),
               new ComplianceRoutes(complianceGate, new ComplianceQueries(tenantJdbc), directory,
-                  ComplianceSettings.fromConfig(config), clock).handlers()),
+                  ComplianceSettings.fromConfig(config), clock).handlers(),
+              new AgentRoutes(new AgentQueries(tenantJdbc), leadQueries).handlers()),
           authenticator,
           tenantId -> ClusterSharding.get(system).entityRefFor(TenantEntity.TYPE_KEY, tenantId)
               .ask(Tenant.Get::new, askTimeout)

@@ -79,6 +79,9 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.REGISTER_TEMPLATE, EnumSet.of(R.Admin, R.Product, R.DevOps));
     ALLOWED.put(Endpoint.LIST_COMPLIANCE_DECISIONS, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.GET_COMPLIANCE_SUMMARY, EnumSet.of(R.Admin, R.Manager));
+    ALLOWED.put(Endpoint.GET_LEAD_AI, LEAD_READERS);
+    ALLOWED.put(Endpoint.LIST_AI_REVIEW_TASKS, LEAD_READERS);
+    ALLOWED.put(Endpoint.LIST_AI_NOTIFICATIONS, LEAD_READERS);
     ALLOWED.put(Endpoint.RELEASE_ABUSE, EnumSet.of(R.Admin));
     ALLOWED.put(Endpoint.GET_USAGE, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.LIST_TOP_UPS, EnumSet.of(R.Admin, R.Manager));

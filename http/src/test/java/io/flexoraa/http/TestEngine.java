@@ -63,6 +63,9 @@ final class TestEngine implements AutoCloseable {
     settings.put("flexoraa.retention.interval", "200d");
     // ...and their messages would all be stale replays, kept from AI work; tests of staleness set their own age
     settings.put("flexoraa.ingest.stale-after", "36500d");
+    // the lead agent spends tokens on and replies to every message: tests of other features would see their
+    // balances and conversations change under them. Tests of the AI turn it on (flexoraa.ai.agent.enabled).
+    settings.put("flexoraa.ai.agent.enabled", false);
     settings.putAll(overrides);
     Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load());
     return new TestEngine(EngineServer.start(config, Clock.systemUTC(), accountProbe), dataDirectory);

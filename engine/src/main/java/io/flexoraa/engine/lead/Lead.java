@@ -89,6 +89,14 @@ public final class Lead implements CborSerializable {
   private String mergedInto;
   /** The leads this one absorbed, so that a repeated merge is recognised. */
   private final LinkedHashSet<String> absorbedLeads;
+  /**
+   * The last {@link #RECENT_INBOUND} inbound messages with their (encrypted) text, by platform id: what the AI
+   * stage reads a message from and builds its context of (docs/decisions/0024-the-lead-agent.md).
+   */
+  private final LinkedHashMap<String, LeadModel.RecentInbound> recentInbound;
+
+  /** How many inbound messages the lead keeps readable for the AI: its context (10) plus older memories. */
+  public static final int RECENT_INBOUND = 30;
 
   /** How far the lead read a channel: a time (Messenger's watermark) and the last message read (Instagram). */
   public record ReadMark(Instant watermark, String mid) implements CborSerializable {}
@@ -128,7 +136,8 @@ public final class Lead implements CborSerializable {
   public static Lead empty() {
     return new Lead(null, null, null, new LinkedHashMap<>(), new LinkedHashSet<>(), new LinkedHashMap<>(), 0, null,
         new LinkedHashMap<>(), new LinkedHashMap<>(), null, new LinkedHashMap<>(), CustomerScreen.History.EMPTY,
-        new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), null, new LinkedHashSet<>());
+        new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), null, new LinkedHashSet<>(),
+        new LinkedHashMap<>());
   }
 
   @JsonCreator
@@ -151,7 +160,8 @@ public final class Lead implements CborSerializable {
       @JsonProperty("readMarks") LinkedHashMap<String, ReadMark> readMarks,
       @JsonProperty("notificationTokens") LinkedHashMap<String, LeadModel.NotificationToken> notificationTokens,
       @JsonProperty("mergedInto") String mergedInto,
-      @JsonProperty("absorbedLeads") LinkedHashSet<String> absorbedLeads) {
+      @JsonProperty("absorbedLeads") LinkedHashSet<String> absorbedLeads,
+      @JsonProperty("recentInbound") LinkedHashMap<String, LeadModel.RecentInbound> recentInbound) {
     this.tenantId = tenantId;
     this.leadId = leadId;
     this.channel = channel;
@@ -176,6 +186,8 @@ public final class Lead implements CborSerializable {
     this.notificationTokens = notificationTokens == null ? new LinkedHashMap<>() : notificationTokens;
     this.mergedInto = mergedInto;
     this.absorbedLeads = absorbedLeads == null ? new LinkedHashSet<>() : absorbedLeads;
+    // snapshots taken before the AI stage existed: the AI reads messages that arrive from now on
+    this.recentInbound = recentInbound == null ? new LinkedHashMap<>() : recentInbound;
   }
 
   // ---- decisions ----
@@ -431,6 +443,11 @@ public final class Lead implements CborSerializable {
       }
       screenHistory = screenHistory.record(
           received.message().screenedAt(received.receivedAt()), received.message().textDigest());
+      LeadModel.InboundMessage message = received.message();
+      recentInbound.put(message.platformMessageId(), new LeadModel.RecentInbound(
+          message.platformMessageId(), message.channel(), message.channelAccount(), message.type(), message.textEnc(),
+          message.screenedAt(received.receivedAt()), received.receivedAt()));
+      while (recentInbound.size() > RECENT_INBOUND) recentInbound.remove(recentInbound.keySet().iterator().next());
     } else if (event instanceof MessageStatusChanged changed) {
       statusByMessage.put(changed.status().platformMessageId(), changed.status().status());
       while (statusByMessage.size() > dedupWindow) {
@@ -489,6 +506,7 @@ public final class Lead implements CborSerializable {
       applyMessaging(event, dedupWindow);
     } else if (event instanceof LeadAnonymized anonymized) {
       identifiers.clear();
+      recentInbound.clear();
       anonymization = new Anonymized(
           anonymized.tenantId(), anonymized.leadId(), anonymized.requestId(), anonymized.actor(), anonymized.at());
     }
@@ -515,7 +533,16 @@ public final class Lead implements CborSerializable {
         new LinkedHashMap<>(statusByMessage), inboundCount, lastInboundAt, new LinkedHashMap<>(consents),
         new LinkedHashMap<>(recentConsentRecords), anonymization, new LinkedHashMap<>(recentSubmissions),
         screenHistory, new LinkedHashMap<>(channels), new LinkedHashMap<>(outbound), new LinkedHashMap<>(readMarks),
-        new LinkedHashMap<>(notificationTokens), mergedInto, new LinkedHashSet<>(absorbedLeads));
+        new LinkedHashMap<>(notificationTokens), mergedInto, new LinkedHashSet<>(absorbedLeads),
+        new LinkedHashMap<>(recentInbound));
+  }
+
+  /** What the AI stage reads: the recent inbound messages and outbound messages, oldest first (still encrypted). */
+  public LeadModel.Conversation conversation() {
+    List<LeadModel.OutboundState> sent = new ArrayList<>(outbound.values());
+    if (sent.size() > RECENT_INBOUND) sent = sent.subList(sent.size() - RECENT_INBOUND, sent.size());
+    return new LeadModel.Conversation(exists(), anonymized(), mergedInto,
+        anonymized() ? List.of() : List.copyOf(recentInbound.values()), anonymized() ? List.of() : sent);
   }
 
   // ---- Instagram and Messenger; merging (docs/decisions/0020-instagram-messenger-ingest-and-merge.md) ----

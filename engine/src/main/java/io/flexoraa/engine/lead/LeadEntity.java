@@ -117,6 +117,8 @@ public final class LeadEntity extends EventSourcedBehaviorWithEnforcedReplies<Co
         .onCommand(RecordVerification.class, (state, command) -> submissionReply(
             state.decideVerification(command, clock), command.submissionId(), command.replyTo(), state))
         .onCommand(GetLead.class, (state, command) -> Effect().reply(command.replyTo(), state.snapshot()))
+        .onCommand(LeadModel.GetConversation.class,
+            (state, command) -> Effect().reply(command.replyTo(), state.conversation()))
         .onCommand(LeadModel.RequestOutbound.class, (state, command) -> reply(
             state.decideOutbound(command.outbound(), clock), command.replyTo(),
             updated -> updated.outboundContext(command.outbound().messageId()), state))

@@ -245,6 +245,29 @@ public final class LeadModel {
 
   public record GetLead(ActorRef<LeadSnapshot> replyTo) implements Command {}
 
+  /** The lead's recent conversation as the AI stage reads it ({@link Lead#conversation()}). */
+  public record GetConversation(ActorRef<Conversation> replyTo) implements Command {}
+
+  /**
+   * A recent inbound message with its encrypted text; {@code at} is when the customer sent it (the platform's time,
+   * else when it was stored).
+   */
+  public record RecentInbound(
+      String platformMessageId, String channel, String channelAccount, String type, String textEnc, Instant at,
+      Instant receivedAt)
+      implements CborSerializable {}
+
+  /** Recent inbound and outbound messages, oldest first, encrypted under the lead's key; empty once anonymized. */
+  public record Conversation(
+      boolean exists, boolean anonymized, String mergedInto, List<RecentInbound> inbound,
+      List<OutboundState> outbound)
+      implements CborSerializable {
+    public Conversation {
+      inbound = inbound == null ? List.of() : List.copyOf(inbound);
+      outbound = outbound == null ? List.of() : List.copyOf(outbound);
+    }
+  }
+
   // ---- replies ----
 
   /**

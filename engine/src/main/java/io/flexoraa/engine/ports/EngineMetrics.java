@@ -40,4 +40,13 @@ public interface EngineMetrics {
   default void complianceDecision(String channel, String verdict, String rule) {}
 
   EngineMetrics NONE = (entityType, count) -> {};
+
+  /** One message analysed by {@code provider} (or skipped: "skipped:<reason>") in {@code latency}. */
+  default void aiAnalysis(String provider, java.time.Duration latency) {}
+
+  /**
+   * One AI reply of {@code kind} handed to the outbound flow with the gate's {@code decision} ("failed:<reason>" when
+   * none went out); {@code latency} from the burst's last message being stored to the hand-over, null when failed.
+   */
+  default void aiReply(String kind, String decision, java.time.Duration latency) {}
 }
