@@ -136,8 +136,8 @@ public final class LeadAgent {
 
   /**
    * The outbound flow took the reply: the compliance gate's decision (send, template, defer, block) and the sender's
-   * outcome so far. {@code latencyMillis}: from the burst's last message being stored to the reply reaching the
-   * outbound flow.
+   * outcome so far. {@code latencyMillis}: from the burst's last message being stored to the outbound flow's answer
+   * (decided by the gate and taken by the sender).
    */
   public record ReplyHanded(
       String tenantId, String leadId, String replyId, String decision, String rule, String platformMessageId,

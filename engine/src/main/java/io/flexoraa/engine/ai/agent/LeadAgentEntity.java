@@ -205,8 +205,9 @@ public final class LeadAgentEntity extends EventSourcedBehavior<Command, Event, 
       return Effect().persist(state.failReply(pending.replyId(), handed.failure(), now)).thenRun(this::pump);
     }
     var result = handed.result();
+    // conservative: up to the outbound flow's answer (the gate decided and the sender took it), not its start
     long latency = pending.burstLastReceivedAt() == null ? 0
-        : Math.max(0, Duration.between(pending.burstLastReceivedAt(), handed.handedAt()).toMillis());
+        : Math.max(0, Duration.between(pending.burstLastReceivedAt(), now).toMillis());
     metrics.aiReply(pending.kind().name().toLowerCase(), result.decision(), Duration.ofMillis(latency));
     return Effect().persist(new ReplyHanded(state.tenantId(), state.leadId(), pending.replyId(), result.decision(),
         result.rule(), result.platformMessageId(), result.outcome(), latency, now)).thenRun(this::pump);
