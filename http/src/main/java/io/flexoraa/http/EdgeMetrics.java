@@ -111,4 +111,27 @@ public final class EdgeMetrics implements EngineMetrics {
             .withTag("rule", rule == null ? "none" : rule))
         .increment();
   }
+
+  @Override
+  public void aiAnalysis(String provider, java.time.Duration latency) {
+    Kamon.counter("flexoraa_ai_analyses", "Messages analysed by the AI stage, by provider (or skipped:<reason>)")
+        .withTag("provider", provider).increment();
+    if (!provider.startsWith("skipped")) {
+      Kamon.histogram("flexoraa_ai_analysis_latency", "From taking a message to its analysis (debit, read, analyse)",
+              MeasurementUnit.time().nanoseconds())
+          .withTag("provider", provider).record(latency.toNanos());
+    }
+  }
+
+  @Override
+  public void aiReply(String kind, String decision, java.time.Duration latency) {
+    Kamon.counter("flexoraa_ai_replies", "AI replies by kind and the compliance gate's decision (or failed:<reason>)")
+        .withTags(TagSet.of("kind", kind).withTag("decision", decision)).increment();
+    if (latency != null) {
+      Kamon.histogram("flexoraa_ai_reply_latency",
+              "From a burst's last inbound message being stored to its AI reply being taken by the outbound flow",
+              MeasurementUnit.time().nanoseconds())
+          .withTag("kind", kind).record(latency.toNanos());
+    }
+  }
 }
