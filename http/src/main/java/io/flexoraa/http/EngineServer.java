@@ -33,6 +33,7 @@ import io.flexoraa.engine.ai.agent.LeadAgentEntity;
 import io.flexoraa.engine.ai.builtin.BuiltInAnalyzer;
 import io.flexoraa.engine.ai.builtin.BuiltInReplies;
 import io.flexoraa.persistence.projection.AgentProjections;
+import io.flexoraa.persistence.projection.AgentResumption;
 import io.flexoraa.persistence.readmodel.AgentQueries;
 import io.flexoraa.engine.ports.ChannelCredentials;
 import io.flexoraa.engine.ports.MetaSender;
@@ -334,6 +335,14 @@ public final class EngineServer implements AutoCloseable {
       OutboundDispatcher outboundDispatcher = new OutboundDispatcher(system, outboundQueue, outbound, clock,
           dispatch.getDuration("dispatch-every"), dispatch.getInt("dispatch-batch"), dispatch.getDuration("dispatch-lease"));
       system.getWhenTerminated().thenRun(outboundDispatcher::close);
+      // sharded agents start when a message reaches them: wake those a stop may have interrupted (decision 24)
+      new AgentResumption(jdbc).unfinishedSince(clock.instant().minus(
+              config.getDuration("flexoraa.ai.agent.resume-window")))
+          .thenAccept(aiWork::wake)
+          .exceptionally(failure -> {
+            log.warn("Could not look for unfinished AI work: {}", failure.toString());
+            return null;
+          });
       ready.set(true);
       String url = "http://" + hostForUrl(config.getString("flexoraa.http.host")) + ":" + binding.localAddress().getPort();
       log.info("Flexoraa Engine ready at {} (database: {})", url, database.isEmbedded() ? "embedded PostgreSQL in " + dataDirectory : "DATABASE_URL");

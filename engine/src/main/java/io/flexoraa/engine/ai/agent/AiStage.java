@@ -30,6 +30,15 @@ public final class AiStage implements AiWork {
             item.opensLead()));
   }
 
+  /** Wakes agents that may have work left after a restart ({@code tenantId:leadId}); they resume it themselves. */
+  public void wake(java.util.List<String> entityIds) {
+    if (!enabled) return;
+    ClusterSharding sharding = ClusterSharding.get(system);
+    for (String entityId : entityIds) {
+      sharding.entityRefFor(LeadAgentEntity.TYPE_KEY, entityId).tell(new LeadAgent.Wake());
+    }
+  }
+
   /** Messages whose AI work was started on this node. */
   public long started() {
     return started.sum();

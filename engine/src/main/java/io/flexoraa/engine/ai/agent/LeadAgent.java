@@ -29,6 +29,9 @@ public final class LeadAgent {
   public record Inbound(String tenantId, String leadId, String messageId, Instant receivedAt, boolean opensLead)
       implements Command {}
 
+  /** Resume whatever the agent's events say is unfinished (sent at start-up to agents that may have work left). */
+  public record Wake() implements Command {}
+
   /** The agent's state as the API shows it. */
   public record GetAgent(ActorRef<AgentView> replyTo) implements Command {}
 

@@ -131,6 +131,10 @@ public final class LeadAgentEntity extends EventSourcedBehavior<Command, Event, 
     return newCommandHandlerBuilder()
         .forAnyState()
         .onCommand(Inbound.class, this::onInbound)
+        .onCommand(LeadAgent.Wake.class, (state, command) -> {
+          pump(state);
+          return Effect().none();
+        })
         .onCommand(GetAgent.class, (state, command) -> Effect().reply(command.replyTo(), state.view()))
         .onCommand(Analyzed.class, this::onAnalyzed)
         .onCommand(BurstQuiet.class, (state, command) -> {
@@ -288,6 +292,8 @@ public final class LeadAgentEntity extends EventSourcedBehavior<Command, Event, 
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause() : failure;
     if (cause instanceof AgentWork.Skip skip) return skip.reason();
+    // the outbound flow cannot take the reply: no identity or account on that channel, or the lead is gone
+    if (cause instanceof io.flexoraa.engine.outbound.OutboundService.Refused) return "refused";
     context.getLog().warn("AI step failed for {}: {}", entityId, cause.toString());
     return "error:" + cause.getClass().getSimpleName();
   }
