@@ -85,9 +85,10 @@ public final class FallbackProvider implements AiProvider {
     return attempt(operation, () -> primary.compose(request), () -> fallback.compose(request));
   }
 
-  /** Whether the breaker lets calls through now (closed, or half-open for a trial). */
-  public boolean primaryAvailable() {
-    return !breaker.isOpen();
+  /** The breaker's state: closed (the primary is asked), open (it is not) or half-open (one trial call). */
+  public String breakerState() {
+    if (breaker.isOpen()) return "open";
+    return breaker.isHalfOpen() ? "half-open" : "closed";
   }
 
   private <T> CompletionStage<T> attempt(
