@@ -114,7 +114,7 @@ public final class FallbackProvider implements AiProvider {
         metrics.aiCall(primary.name(), operation, reason);
         Throwable cause = unwrap(failure);
         log.warn("AI provider {} failed ({}) for {}: {}; the built-in engine answers", primary.name(), reason,
-            operation, cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+            operation, describe(cause));
       }
       metrics.aiFallback(reason);
       return answerByFallback(operation, second);
@@ -148,6 +148,14 @@ public final class FallbackProvider implements AiProvider {
       if (link.getCause() == link) break;
     }
     return "error";
+  }
+
+  /** The failure's kind and the start of its message: providers' error texts name the problem, not the lead's words. */
+  private static String describe(Throwable cause) {
+    String message = cause.getMessage() == null ? "" : cause.getMessage().replaceAll("\\s+", " ");
+    if (message.length() > 200) message = message.substring(0, 200) + "…";
+    String kind = cause.getClass().getSimpleName().isEmpty() ? cause.getClass().getName() : cause.getClass().getSimpleName();
+    return kind + (message.isEmpty() ? "" : ": " + message);
   }
 
   private static Throwable unwrap(Throwable failure) {

@@ -42,6 +42,7 @@ public record AiProviders(AiProvider provider, Embedder embedder) {
         prompts.version(), settings.baseUrl(), fallback.templateOnly() ? "; configured template-only: not asked" : "");
     return new AiProviders(
         new FallbackProvider(openAi, builtIn, fallback, system.classicSystem().scheduler(), backpressure::mode, metrics),
-        new OpenAiEmbedder(client, settings, costs));
+        new OpenAiEmbedder(client, settings, costs,
+            () -> !fallback.templateOnly() && backpressure.mode().aiCallsAllowed()));
   }
 }

@@ -82,7 +82,7 @@ class FallbackProviderTest {
     database = new CostLogDatabase(directory);
     // one attempt per call, so that the stub's request count is the provider's call count
     OpenAiSettings settings = OpenAiSettings.fromConfig(stub.config(Map.of(
-        "flexoraa.ai.openai.request-timeout", "5s", "flexoraa.ai.openai.max-retries", 0)));
+        "flexoraa.ai.openai.request-timeout", "10s", "flexoraa.ai.openai.max-retries", 0)));
     client = OpenAiProvider.client(settings);
     openAi = new OpenAiProvider(client, settings, Prompts.load("v1"), UsdRates.defaults(),
         new CostRecorder(database.costLog, settings, Clock.systemUTC()));
@@ -111,8 +111,9 @@ class FallbackProviderTest {
         testKit.system().classicSystem().scheduler(), mode::get, metrics);
   }
 
+  /** A call timeout so generous that a loaded test machine never turns another failure into a timeout. */
   private FallbackProvider provider() {
-    return provider(false, 5, Duration.ofSeconds(3), Duration.ofSeconds(30), new AtomicReference<>(BackpressureMode.NORMAL));
+    return provider(false, 5, Duration.ofSeconds(10), Duration.ofSeconds(30), new AtomicReference<>(BackpressureMode.NORMAL));
   }
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {
@@ -152,7 +153,7 @@ class FallbackProviderTest {
         "wrong-enum", GOOD.replace("\"EXCITED\"", "\"ANGRY\""),
         "invented-budget", OpenAiProviderTest.analysisAnswer("HIGH",
             "{\"amount\": 900, \"currency\": \"USD\", \"period\": \"total\", \"text\": \"$9,000\"}", List.of(), List.of()));
-    FallbackProvider provider = provider(false, 100, Duration.ofSeconds(3), Duration.ofSeconds(30),
+    FallbackProvider provider = provider(false, 100, Duration.ofSeconds(10), Duration.ofSeconds(30),
         new AtomicReference<>(BackpressureMode.NORMAL));
     for (Map.Entry<String, String> answer : malformed.entrySet()) {
       stub.reset();
@@ -191,7 +192,7 @@ class FallbackProviderTest {
 
   @Test
   void theBreakerStopsCallingAFailingProviderAndLetsItBackAfterTheResetTimeout() throws Exception {
-    FallbackProvider provider = provider(false, 2, Duration.ofSeconds(3), Duration.ofMillis(700),
+    FallbackProvider provider = provider(false, 2, Duration.ofSeconds(10), Duration.ofMillis(700),
         new AtomicReference<>(BackpressureMode.NORMAL));
     stub.answerChat(OpenAiStub.serverError());
 
@@ -216,8 +217,8 @@ class FallbackProviderTest {
   void templateOnlyModeAndATemplateOnlyNodeNeverCallOpenAi() throws Exception {
     stub.answerChat(completion(GOOD, 300, 50));
     AtomicReference<BackpressureMode> mode = new AtomicReference<>(BackpressureMode.TEMPLATE_ONLY);
-    FallbackProvider underBackpressure = provider(false, 5, Duration.ofSeconds(3), Duration.ofSeconds(30), mode);
-    FallbackProvider configured = provider(true, 5, Duration.ofSeconds(3), Duration.ofSeconds(30),
+    FallbackProvider underBackpressure = provider(false, 5, Duration.ofSeconds(10), Duration.ofSeconds(30), mode);
+    FallbackProvider configured = provider(true, 5, Duration.ofSeconds(10), Duration.ofSeconds(30),
         new AtomicReference<>(BackpressureMode.NORMAL));
 
     assertThat(analyze(underBackpressure, "bp-1").provider()).isEqualTo("builtin");

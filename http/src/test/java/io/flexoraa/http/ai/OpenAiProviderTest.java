@@ -57,17 +57,18 @@ class OpenAiProviderTest {
   private OpenAiProvider provider;
   private OpenAiEmbedder embedder;
   private String tenantId;
+  private volatile boolean embeddingsAllowed = true;
 
   @BeforeAll
   void start(@TempDir Path directory) {
     stub = new OpenAiStub();
     database = new CostLogDatabase(directory);
     OpenAiSettings settings = OpenAiSettings.fromConfig(stub.config(Map.of(
-        "flexoraa.ai.openai.request-timeout", "2s", "flexoraa.ai.openai.max-retries", 1)));
+        "flexoraa.ai.openai.request-timeout", "10s", "flexoraa.ai.openai.max-retries", 1)));
     client = OpenAiProvider.client(settings);
     CostRecorder costs = new CostRecorder(database.costLog, settings, Clock.fixed(NOW, ZoneOffset.UTC));
     provider = new OpenAiProvider(client, settings, Prompts.load("v1"), UsdRates.defaults(), costs);
-    embedder = new OpenAiEmbedder(client, settings, costs);
+    embedder = new OpenAiEmbedder(client, settings, costs, () -> embeddingsAllowed);
   }
 
   @AfterAll
@@ -323,5 +324,14 @@ class OpenAiProviderTest {
     assertThat(database.rows(tenantId)).isEqualTo(1);
     stub.server.verify(postRequestedFor(urlEqualTo(OpenAiStub.EMBEDDINGS))
         .withRequestBody(matchingJsonPath("$.model", equalTo("text-embedding-3-small"))));
+
+    embeddingsAllowed = false;
+    try {
+      assertThat(failureOf(embedder.embed(tenantId, "and the 3BHK?"))).isInstanceOf(IllegalStateException.class);
+    } finally {
+      embeddingsAllowed = true;
+    }
+    assertThat(stub.server.countRequestsMatching(postRequestedFor(urlEqualTo(OpenAiStub.EMBEDDINGS)).build()).getCount())
+        .as("template-only: nothing sent").isEqualTo(1);
   }
 }
