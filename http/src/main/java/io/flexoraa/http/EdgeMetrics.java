@@ -134,4 +134,19 @@ public final class EdgeMetrics implements EngineMetrics {
           .withTag("kind", kind).record(latency.toNanos());
     }
   }
+
+  @Override
+  public void aiCall(String provider, String operation, String outcome) {
+    Kamon.counter("flexoraa_ai_calls", "Calls to AI providers by provider, rate-card operation and outcome")
+        .withTags(TagSet.of("provider", provider).withTag("operation", operation).withTag("outcome", outcome))
+        .increment();
+  }
+
+  @Override
+  public void aiFallback(String reason) {
+    Kamon.counter("flexoraa_ai_fallbacks",
+            "Answers the built-in engine gave in the configured provider's place, by reason (error, timeout, malformed, "
+                + "breaker-open, backpressure, template-only)")
+        .withTag("reason", reason).increment();
+  }
 }

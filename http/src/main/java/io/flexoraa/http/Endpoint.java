@@ -4,6 +4,7 @@ import static io.flexoraa.engine.access.Permission.Action.APPROVE;
 import static io.flexoraa.engine.access.Permission.Action.READ;
 import static io.flexoraa.engine.access.Permission.Action.VERIFY;
 import static io.flexoraa.engine.access.Permission.Action.WRITE;
+import static io.flexoraa.engine.access.Permission.Resource.AI;
 import static io.flexoraa.engine.access.Permission.Resource.API_KEYS;
 import static io.flexoraa.engine.access.Permission.Resource.AUDIT;
 import static io.flexoraa.engine.access.Permission.Resource.BILLING;
@@ -96,6 +97,8 @@ public enum Endpoint {
   GET_LEAD_AI("GET", "tenants/{tenant}/leads/{lead}/ai", Access.PERMISSION, permission(LEADS, READ)),
   LIST_AI_REVIEW_TASKS("GET", "tenants/{tenant}/ai/review-tasks", Access.PERMISSION, permission(LEADS, READ)),
   LIST_AI_NOTIFICATIONS("GET", "tenants/{tenant}/ai/notifications", Access.PERMISSION, permission(LEADS, READ)),
+  /** The AI's reading of one message (language, intent, budget, timeline, escalation...); debits intent-classification. */
+  ANALYZE_MESSAGE("POST", "tenants/{tenant}/ai/analyze", Access.PERMISSION, permission(AI, READ)),
   /** Support grants: the platform operator only, audited through the tenant's events. */
   GRANT_TOKENS("POST", "tenants/{tenant}/tokens/grants", Access.OPERATOR, null);
 

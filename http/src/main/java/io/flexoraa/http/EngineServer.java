@@ -2,7 +2,15 @@ package io.flexoraa.http;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.flexoraa.engine.ai.AiProfile;
+import io.flexoraa.engine.ai.AiProfiles;
+import io.flexoraa.engine.ai.AiProvider;
+import io.flexoraa.engine.ai.BuiltInProvider;
+import io.flexoraa.engine.ai.Embedder;
+import io.flexoraa.engine.ai.builtin.BuiltInAnalyzer;
+import io.flexoraa.engine.ai.builtin.BuiltInReplies;
 import io.flexoraa.engine.channel.ChannelAccountEntity;
+import io.flexoraa.http.ai.AiProviders;
 import io.flexoraa.engine.compliance.ComplianceGate;
 import io.flexoraa.engine.compliance.ComplianceSettings;
 import io.flexoraa.engine.compliance.PortfolioTierEntity;
@@ -24,7 +32,6 @@ import io.flexoraa.engine.limits.RateLimits;
 import io.flexoraa.engine.ai.AiProfile;
 import io.flexoraa.engine.ai.AiProfiles;
 import io.flexoraa.engine.ai.AiProvider;
-import io.flexoraa.engine.ai.BuiltInProvider;
 import io.flexoraa.engine.ai.Replies;
 import io.flexoraa.engine.ai.agent.AgentSettings;
 import io.flexoraa.engine.ai.agent.AgentWork;
@@ -81,6 +88,7 @@ import io.flexoraa.engine.verification.GibberishText;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -128,10 +136,13 @@ public final class EngineServer implements AutoCloseable {
   private final GraphApiClient graphApi;
   private final JdbcChannelCredentials channelCredentials;
   private final ComplianceGate complianceGate;
+  private final AiProviders ai;
 
   private EngineServer(ActorSystem<Void> system, Database database, ServerBinding binding, String operatorKey,
       ExecutorService blocking, AtomicBoolean ready, TinkPiiCipher cipher, TokenBudget tokens, AiStage aiWork,
-      GraphApiClient graphApi, JdbcChannelCredentials channelCredentials, ComplianceGate complianceGate) {
+      GraphApiClient graphApi, JdbcChannelCredentials channelCredentials, ComplianceGate complianceGate,
+      AiProviders ai) {
+    this.ai = ai;
     this.aiWork = aiWork;
     this.graphApi = graphApi;
     this.channelCredentials = channelCredentials;
@@ -216,6 +227,21 @@ public final class EngineServer implements AutoCloseable {
       ComplianceProjections.init(system, database.projectionDataSource(),
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
       JdbcCostLog costLog = new JdbcCostLog(jdbc);
+      // OpenAI with the built-in engine behind it when OPENAI_API_KEY is set, else the built-in engine alone
+      AiProviders ai = AiProviders.fromConfig(config, system,
+          new BuiltInProvider(BuiltInAnalyzer.withDefaults(), new BuiltInReplies()), costLog, backpressure, metrics, clock);
+      // replaced by JdbcAiProfiles at merge
+      AiProfiles aiProfiles = new AiProfiles() {
+        @Override
+        public java.util.concurrent.CompletionStage<Optional<AiProfile>> get(String tenantId) {
+          return CompletableFuture.completedFuture(Optional.empty());
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<AiProfile> put(String tenantId, AiProfile profile) {
+          return CompletableFuture.failedFuture(new UnsupportedOperationException("AI profiles are not stored yet"));
+        }
+      };
 
       Duration askTimeout = config.getDuration("flexoraa.http.ask-timeout");
       Duration ingestTimeout = config.getDuration("flexoraa.ingest.ask-timeout");
@@ -272,20 +298,8 @@ public final class EngineServer implements AutoCloseable {
       JdbcOutboundQueue outboundQueue = new JdbcOutboundQueue(jdbc);
       OutboundService outbound = new OutboundService(system, directory, cipher, complianceGate, graphApi,
           outboundQueue, clock, OutboundService.Settings.fromConfig(config));
-      AiProvider aiProvider = new BuiltInProvider(BuiltInAnalyzer.withDefaults(), new BuiltInReplies());
-      AiProfiles aiProfiles = new AiProfiles() {
-        @Override
-        public CompletionStage<Optional<AiProfile>> get(String tenantId) {
-          return CompletableFuture.completedFuture(Optional.empty());
-        }
-
-        @Override
-        public CompletionStage<AiProfile> put(String tenantId, AiProfile profile) {
-          return CompletableFuture.failedFuture(new UnsupportedOperationException("no profile store yet"));
-        }
-      };
-      Replies replies = aiProvider::compose;
-      LeadAgentEntity.init(system, new AgentWork(system, tokenDebits, cipher, aiProfiles, aiProvider, replies,
+      Replies replies = ai.provider()::compose;
+      LeadAgentEntity.init(system, new AgentWork(system, tokenDebits, cipher, aiProfiles, ai.provider(), replies,
           AgentWork.Recall.RECENT, outbound, agentSettings, clock), agentSettings, metrics, clock);
       AgentProjections.init(system, database.projectionDataSource(), agentSettings.tagSlices(),
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
@@ -311,7 +325,9 @@ public final class EngineServer implements AutoCloseable {
                   askTimeout), leadQueries).handlers(),
               new ComplianceRoutes(complianceGate, new ComplianceQueries(tenantJdbc), directory,
                   ComplianceSettings.fromConfig(config), clock).handlers(),
-              new AgentRoutes(new AgentQueries(tenantJdbc), leadQueries).handlers()),
+              new AgentRoutes(new AgentQueries(tenantJdbc), leadQueries).handlers(),
+              new AiRoutes(ai.provider(), aiProfiles, tokenDebits, ZoneId.of(config.getString("flexoraa.ai.zone")),
+                  clock).handlers()),
           authenticator,
           tenantId -> ClusterSharding.get(system).entityRefFor(TenantEntity.TYPE_KEY, tenantId)
               .ask(Tenant.Get::new, askTimeout)
@@ -353,7 +369,7 @@ public final class EngineServer implements AutoCloseable {
         log.info("Operator key: from {}", config.getString("flexoraa.operator-key").isEmpty() ? dataDirectory.resolve("operator-key") : "FLEXORAA_OPERATOR_KEY");
       }
       return new EngineServer(system, database, binding, operator.value(), blocking, ready, cipher, tokenDebits, aiWork,
-          graphApi, channelCredentials, complianceGate);
+          graphApi, channelCredentials, complianceGate, ai);
     } catch (Exception e) {
       system.terminate();
       blocking.shutdownNow();
@@ -481,6 +497,19 @@ public final class EngineServer implements AutoCloseable {
   /** The compliance gate: the one decision every outbound message gets (docs/decisions/0022-compliance-gate.md). */
   public ComplianceGate complianceGate() {
     return complianceGate;
+  }
+
+  /**
+   * The node's AI provider: OpenAI falling back to the built-in engine when OPENAI_API_KEY is set
+   * ({@code openai+builtin}), else the built-in engine ({@code builtin}).
+   */
+  public AiProvider aiProvider() {
+    return ai.provider();
+  }
+
+  /** OpenAI's embeddings when OPENAI_API_KEY is set, else null (the semantic cache then uses its own). */
+  public Embedder embedder() {
+    return ai.embedder();
   }
 
   /** Graceful stop through coordinated shutdown; returns when the database is closed. */

@@ -87,6 +87,7 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.LIST_TOP_UPS, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.CREATE_TOP_UP, EnumSet.of(R.Admin));
     ALLOWED.put(Endpoint.CONFIRM_TOP_UP, EnumSet.of(R.Admin));
+    ALLOWED.put(Endpoint.ANALYZE_MESSAGE, EnumSet.of(R.Admin, R.Manager, R.SDR, R.Product));
   }
 
   /** Endpoints outside the role table, and how they are guarded. */

@@ -39,6 +39,18 @@ public interface EngineMetrics {
    */
   default void complianceDecision(String channel, String verdict, String rule) {}
 
+  /**
+   * One call to an AI provider ({@code openai}, {@code builtin}) for a rate-card {@code operation}, by
+   * {@code outcome}: ok, error, timeout or malformed (it answered, but not in a shape the engine can use).
+   */
+  default void aiCall(String provider, String operation, String outcome) {}
+
+  /**
+   * The built-in engine answered instead of the configured provider, and why: error, timeout, malformed,
+   * breaker-open, backpressure (the node is template-only) or template-only (configured so).
+   */
+  default void aiFallback(String reason) {}
+
   EngineMetrics NONE = (entityType, count) -> {};
 
   /** One message analysed by {@code provider} (or skipped: "skipped:<reason>") in {@code latency}. */

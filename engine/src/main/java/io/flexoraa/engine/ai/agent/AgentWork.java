@@ -1,5 +1,6 @@
 package io.flexoraa.engine.ai.agent;
 
+import io.flexoraa.engine.ai.AiOperations;
 import io.flexoraa.engine.ai.AiProfile;
 import io.flexoraa.engine.ai.AiProfiles;
 import io.flexoraa.engine.ai.AiProvider;
@@ -43,12 +44,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 public final class AgentWork {
 
   /** Rate-card operations (PRODUCT §6) the agent spends on. */
-  public static final String CLASSIFY = "intent-classification";
-  public static final String SCORING = "scoring";
-  public static final String QUALIFICATION_MESSAGE = "qualification-message";
-  public static final String PERSUASION_MESSAGE = "persuasion-message";
-  public static final String ESCALATION_DECISION = "escalation-decision";
-  public static final String HIGH_RISK_REVIEW = "human-high-risk-review";
+  public static final String CLASSIFY = AiOperations.INTENT_CLASSIFICATION;
+  public static final String SCORING = AiOperations.SCORING;
+  public static final String ESCALATION_DECISION = AiOperations.ESCALATION_DECISION;
+  public static final String HIGH_RISK_REVIEW = AiOperations.HUMAN_HIGH_RISK_REVIEW;
 
   /** How many recent messages the AI's context holds, and how many older ones it may recall (PRODUCT §5). */
   static final int CONTEXT_MESSAGES = 10;
@@ -158,10 +157,10 @@ public final class AgentWork {
    */
   public CompletionStage<ComposeResult> compose(String tenantId, String leadId, ReplyPlan plan, String language,
       boolean hinglish) {
+    // the holding reply is part of the review (5 tokens), the hand-over part of the escalation decision: both are
+    // debited when those decisions are made, not again for the message
     String operation = switch (plan.kind()) {
-      case QUESTION -> QUALIFICATION_MESSAGE;
-      case PERSUASION -> PERSUASION_MESSAGE;
-      // the holding reply is part of the review (5 tokens), the hand-over part of the escalation decision
+      case QUESTION, PERSUASION -> AiOperations.forReply(plan.kind());
       case HOLDING, HANDOFF -> null;
     };
     CompletionStage<Long> paid = operation == null
