@@ -5,6 +5,7 @@ import io.flexoraa.engine.ai.builtin.BuiltInReplies;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -42,7 +43,7 @@ public final class FactGuard {
   private static final Pattern NUMBER = Pattern.compile(
       "(?<![\\p{L}\\p{N}.,])(\\d{1,3}(?:,\\d{2,3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?)"
           + "(?:\\s*(" + String.join("|", MULTIPLIERS.keySet().stream()
-              .sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList())
+              .sorted(Comparator.comparingInt(String::length).reversed()).toList())
           + "))?(?![\\p{L}\\p{N}])",
       Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
   private static final Pattern CURRENCY_NEAR = Pattern.compile(
@@ -56,7 +57,9 @@ public final class FactGuard {
   private static final Pattern MODEL_TOKEN = Pattern.compile(
       "(?<![\\p{L}\\p{N}])(?=[\\p{L}\\p{N}-]*\\p{L})(?=[\\p{L}\\p{N}-]*\\p{N})[\\p{L}\\p{N}]+(?:-[\\p{L}\\p{N}]+)*"
           + "(?![\\p{L}\\p{N}])");
-  private static final Pattern ORDINAL = Pattern.compile("\\d+(?:st|nd|rd|th)", Pattern.CASE_INSENSITIVE);
+  /** "3rd", "2-minute", "5-star": a number used as a word, checked as a number, not as a name. */
+  private static final Pattern NUMBER_WORD =
+      Pattern.compile("\\d+(?:st|nd|rd|th)|\\d+(?:\\.\\d+)?-\\p{L}+", Pattern.CASE_INSENSITIVE);
   private static final Set<String> GENERIC_CAPITALS = Set.of(
       "our", "the", "this", "that", "your", "a", "an", "any", "each", "every", "my", "which", "what", "all", "new",
       "its", "their", "his", "her", "one", "both", "either", "i", "we", "you");
@@ -121,7 +124,7 @@ public final class FactGuard {
     }
     for (Matcher token = MODEL_TOKEN.matcher(withoutUrls); token.find(); ) {
       String stated = token.group();
-      if (ORDINAL.matcher(stated).matches() || NUMBER.matcher(stated).matches()) continue;
+      if (NUMBER_WORD.matcher(stated).matches() || NUMBER.matcher(stated).matches()) continue;
       if (!Texts.containsPhrase(sources.text(), stated)) unsupported.add("name " + stated);
     }
     for (Matcher phrase = productPhrase.matcher(withoutUrls); phrase.find(); ) {
@@ -153,7 +156,9 @@ public final class FactGuard {
     String withoutUrls = URL.matcher(text).replaceAll(" ");
     for (Matcher number = NUMBER.matcher(withoutUrls); number.find(); ) facts.add("number:" + key(value(number)));
     for (Matcher token = MODEL_TOKEN.matcher(withoutUrls); token.find(); ) {
-      if (!NUMBER.matcher(token.group()).matches()) facts.add("name:" + Texts.normalize(token.group()));
+      if (!NUMBER.matcher(token.group()).matches() && !NUMBER_WORD.matcher(token.group()).matches()) {
+        facts.add("name:" + Texts.normalize(token.group()));
+      }
     }
     String normalized = Texts.normalize(text);
     for (AiProfile.Product product : profile.products()) {

@@ -14,6 +14,7 @@ import java.math.BigDecimal;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -317,7 +318,7 @@ public final class BuiltInReplies implements ReplyComposer {
     List<String> distinctive = Texts.words(productName).stream()
         .filter(word -> word.length() >= 4 || word.chars().anyMatch(Character::isDigit)).toList();
     if (distinctive.isEmpty()) return false;
-    Set<String> words = Set.of(normalizedText.split(" "));
+    Set<String> words = new HashSet<>(List.of(normalizedText.split(" ")));
     return words.containsAll(distinctive);
   }
 

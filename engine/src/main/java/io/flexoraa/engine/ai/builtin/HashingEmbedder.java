@@ -83,7 +83,8 @@ public final class HashingEmbedder implements Embedder {
   public float[] vector(String text) {
     float[] vector = new float[dimension];
     String previous = null;
-    for (String word : Texts.words(text)) {
+    for (String written : Texts.words(text)) {
+      String word = singular(written);
       if (FUNCTION_WORDS.contains(word)) {
         add(vector, "w|" + word, FUNCTION_WORD_WEIGHT);
         continue;
@@ -95,6 +96,26 @@ public final class HashingEmbedder implements Embedder {
     }
     normalize(vector);
     return vector;
+  }
+
+  /**
+   * Harman's S-stemmer (1991) on Latin-script words, so "loans" meets "loan" and "amenities" "amenity": "-ies" to
+   * "-y" (not "-eies", "-aies"), "-es" to "-e" (not "-aes", "-ees", "-oes"), a final "-s" dropped (not "-us", "-ss").
+   */
+  static String singular(String word) {
+    if (word.length() <= 3 || word.charAt(word.length() - 1) != 's' || !isLatin(word)) return word;
+    if (word.endsWith("ies") && !word.endsWith("eies") && !word.endsWith("aies")) {
+      return word.substring(0, word.length() - 3) + "y";
+    }
+    if (word.endsWith("es") && !word.endsWith("aes") && !word.endsWith("ees") && !word.endsWith("oes")) {
+      return word.substring(0, word.length() - 1);
+    }
+    if (word.endsWith("us") || word.endsWith("ss")) return word;
+    return word.substring(0, word.length() - 1);
+  }
+
+  private static boolean isLatin(String word) {
+    return word.codePoints().allMatch(codePoint -> codePoint < 0x250);
   }
 
   public int dimension() {
