@@ -4,6 +4,7 @@ import static io.flexoraa.engine.access.Permission.Action.APPROVE;
 import static io.flexoraa.engine.access.Permission.Action.READ;
 import static io.flexoraa.engine.access.Permission.Action.VERIFY;
 import static io.flexoraa.engine.access.Permission.Action.WRITE;
+import static io.flexoraa.engine.access.Permission.Resource.AI;
 import static io.flexoraa.engine.access.Permission.Resource.API_KEYS;
 import static io.flexoraa.engine.access.Permission.Resource.AUDIT;
 import static io.flexoraa.engine.access.Permission.Resource.BILLING;
@@ -92,6 +93,9 @@ public enum Endpoint {
   /** The compliance gate's decisions (newest first) and its dashboard summary. */
   LIST_COMPLIANCE_DECISIONS("GET", "tenants/{tenant}/compliance/decisions", Access.PERMISSION, permission(COMPLIANCE, READ)),
   GET_COMPLIANCE_SUMMARY("GET", "tenants/{tenant}/compliance/summary", Access.PERMISSION, permission(COMPLIANCE, READ)),
+  /** The tenant's AI profile: the only facts, tone, FAQ and wording AI replies may use (decision 28). */
+  GET_AI_PROFILE("GET", "tenants/{tenant}/ai-profile", Access.PERMISSION, permission(AI, READ)),
+  PUT_AI_PROFILE("PUT", "tenants/{tenant}/ai-profile", Access.PERMISSION, permission(AI, WRITE)),
   /** Support grants: the platform operator only, audited through the tenant's events. */
   GRANT_TOKENS("POST", "tenants/{tenant}/tokens/grants", Access.OPERATOR, null);
 

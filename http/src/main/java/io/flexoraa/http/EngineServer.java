@@ -2,7 +2,18 @@ package io.flexoraa.http;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.flexoraa.engine.ai.AiProfileRules;
+import io.flexoraa.engine.ai.AiProfiles;
+import io.flexoraa.engine.ai.BuiltInProvider;
+import io.flexoraa.engine.ai.FactGuard;
+import io.flexoraa.engine.ai.MemoryRecall;
+import io.flexoraa.engine.ai.ReplyEngine;
+import io.flexoraa.engine.ai.SemanticCache;
+import io.flexoraa.engine.ai.builtin.BuiltInAnalyzer;
+import io.flexoraa.engine.ai.builtin.BuiltInReplies;
+import io.flexoraa.engine.ai.builtin.HashingEmbedder;
 import io.flexoraa.engine.channel.ChannelAccountEntity;
+import io.flexoraa.persistence.ai.JdbcAiProfiles;
 import io.flexoraa.engine.compliance.ComplianceGate;
 import io.flexoraa.engine.compliance.ComplianceSettings;
 import io.flexoraa.engine.compliance.PortfolioTierEntity;
@@ -114,10 +125,16 @@ public final class EngineServer implements AutoCloseable {
   private final GraphApiClient graphApi;
   private final JdbcChannelCredentials channelCredentials;
   private final ComplianceGate complianceGate;
+  private final AiReplyStage aiReplies;
+
+  /** The AI profile store and the reply stage built on it (decision 28). */
+  private record AiReplyStage(JdbcAiProfiles profiles, ReplyEngine replies, MemoryRecall memoryRecall) {}
 
   private EngineServer(ActorSystem<Void> system, Database database, ServerBinding binding, String operatorKey,
       ExecutorService blocking, AtomicBoolean ready, TinkPiiCipher cipher, TokenBudget tokens, AiWork.Counting aiWork,
-      GraphApiClient graphApi, JdbcChannelCredentials channelCredentials, ComplianceGate complianceGate) {
+      GraphApiClient graphApi, JdbcChannelCredentials channelCredentials, ComplianceGate complianceGate,
+      AiReplyStage aiReplies) {
+    this.aiReplies = aiReplies;
     this.aiWork = aiWork;
     this.graphApi = graphApi;
     this.channelCredentials = channelCredentials;
@@ -257,6 +274,7 @@ public final class EngineServer implements AutoCloseable {
       JdbcOutboundQueue outboundQueue = new JdbcOutboundQueue(jdbc);
       OutboundService outbound = new OutboundService(system, directory, cipher, complianceGate, graphApi,
           outboundQueue, clock, OutboundService.Settings.fromConfig(config));
+      AiReplyStage aiReplies = aiReplyStage(config, jdbc, tenantJdbc, metrics, clock);
       ApiRoutes core = new ApiRoutes(system, authenticator, directory, leadQueries, unrouted, channelCredentials,
           cipher, billing.planIds(), askTimeout);
       ApiRouter api = new ApiRouter(List.of(
@@ -278,7 +296,9 @@ public final class EngineServer implements AutoCloseable {
               new LeadMergeRoutes(new LeadMerges(system, identityIndex, cipher, LeadMerges.Policy.fromConfig(config),
                   askTimeout), leadQueries).handlers(),
               new ComplianceRoutes(complianceGate, new ComplianceQueries(tenantJdbc), directory,
-                  ComplianceSettings.fromConfig(config), clock).handlers()),
+                  ComplianceSettings.fromConfig(config), clock).handlers(),
+              new AiProfileRoutes(aiReplies.profiles(), new AiProfileRules(AiProfileRules.Limits.fromConfig(config)))
+                  .handlers()),
           authenticator,
           tenantId -> ClusterSharding.get(system).entityRefFor(TenantEntity.TYPE_KEY, tenantId)
               .ask(Tenant.Get::new, askTimeout)
@@ -312,13 +332,28 @@ public final class EngineServer implements AutoCloseable {
         log.info("Operator key: from {}", config.getString("flexoraa.operator-key").isEmpty() ? dataDirectory.resolve("operator-key") : "FLEXORAA_OPERATOR_KEY");
       }
       return new EngineServer(system, database, binding, operator.value(), blocking, ready, cipher, tokenDebits, aiWork,
-          graphApi, channelCredentials, complianceGate);
+          graphApi, channelCredentials, complianceGate, aiReplies);
     } catch (Exception e) {
       system.terminate();
       blocking.shutdownNow();
       database.close();
       throw new IllegalStateException("the engine could not start: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The reply stage: approved wording, the tenant's FAQ and semantic cache, the fact guard. Its provider is the
+   * built-in engine here; the OpenAI provider with its fallback takes that place when configured.
+   */
+  private static AiReplyStage aiReplyStage(Config config, Jdbc jdbc, TenantJdbc tenantJdbc, EdgeMetrics metrics,
+      Clock clock) {
+    BuiltInReplies wording = new BuiltInReplies();
+    HashingEmbedder embedder = HashingEmbedder.fromConfig(config);
+    ReplyEngine replies = new ReplyEngine(new BuiltInProvider(BuiltInAnalyzer.withDefaults(), wording), wording,
+        embedder, new SemanticCache(SemanticCache.Settings.fromConfig(config), clock),
+        new FactGuard(FactGuard.Settings.fromConfig(config)), ReplyEngine.Settings.fromConfig(config), metrics);
+    return new AiReplyStage(JdbcAiProfiles.fromConfig(jdbc, tenantJdbc, config, clock), replies,
+        MemoryRecall.fromConfig(embedder, config));
   }
 
   /** Razorpay top-ups; without keys the engine still starts and the top-up endpoints answer 503. */
@@ -440,6 +475,21 @@ public final class EngineServer implements AutoCloseable {
   /** The compliance gate: the one decision every outbound message gets (docs/decisions/0022-compliance-gate.md). */
   public ComplianceGate complianceGate() {
     return complianceGate;
+  }
+
+  /** Tenants' AI profiles: the only facts AI replies may state; cached per node (decision 28). */
+  public AiProfiles aiProfiles() {
+    return aiReplies.profiles();
+  }
+
+  /** The reply stage the lead's agent calls: FAQ, semantic cache, provider, fact guard, approved wording. */
+  public ReplyEngine replies() {
+    return aiReplies.replies();
+  }
+
+  /** The lead's most relevant older messages for a reply's context ("3 most relevant older memories"). */
+  public MemoryRecall memoryRecall() {
+    return aiReplies.memoryRecall();
   }
 
   /** Graceful stop through coordinated shutdown; returns when the database is closed. */
