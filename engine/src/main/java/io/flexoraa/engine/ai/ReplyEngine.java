@@ -5,8 +5,10 @@ import io.flexoraa.engine.ai.builtin.BuiltInReplies;
 import io.flexoraa.engine.ports.EngineMetrics;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -77,7 +79,7 @@ public final class ReplyEngine implements Replies {
     this.guard = guard;
     this.settings = settings;
     this.metrics = metrics;
-    this.faqIndexes = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+    this.faqIndexes = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, FaqIndex> eldest) {
         return size() > settings.faqIndexTenants();
@@ -168,7 +170,7 @@ public final class ReplyEngine implements Replies {
   private CompletionStage<ReplyDraft> cachedOrGenerated(ReplyRequest request, String language, float[] vector) {
     AiProfile profile = request.profile();
     SemanticCache.Key key = new SemanticCache.Key(request.tenantId(), language,
-        request.band() == null ? "WARM" : request.band(), embedder.name());
+        request.band() == null ? "WARM" : request.band().toUpperCase(Locale.ROOT), embedder.name());
     ProfileVersion version = ProfileVersion.of(profile);
     Set<String> facts = guard.factsNamed(request.inbound(), profile);
     Optional<SemanticCache.Hit> hit = cache.lookup(key, version, vector, facts);
