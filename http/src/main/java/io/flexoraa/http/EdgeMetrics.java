@@ -149,4 +149,17 @@ public final class EdgeMetrics implements EngineMetrics {
                 + "breaker-open, backpressure, template-only)")
         .withTag("reason", reason).increment();
   }
+
+  @Override
+  public void aiReplySource(String source) {
+    Kamon.counter("flexoraa_ai_reply_source", "AI replies served, by source (faq, cache, provider, template)")
+        .withTag("source", source).increment();
+  }
+
+  @Override
+  public void aiHallucinationPrevented() {
+    Kamon.counter("flexoraa_ai_hallucinations_prevented",
+            "Generated replies that stated a fact the tenant's profile does not hold, replaced by approved wording")
+        .withoutTags().increment();
+  }
 }

@@ -99,6 +99,9 @@ public enum Endpoint {
   LIST_AI_NOTIFICATIONS("GET", "tenants/{tenant}/ai/notifications", Access.PERMISSION, permission(LEADS, READ)),
   /** The AI's reading of one message (language, intent, budget, timeline, escalation...); debits intent-classification. */
   ANALYZE_MESSAGE("POST", "tenants/{tenant}/ai/analyze", Access.PERMISSION, permission(AI, READ)),
+  /** The tenant's AI profile: the only facts, tone, FAQ and wording AI replies may use (decision 28). */
+  GET_AI_PROFILE("GET", "tenants/{tenant}/ai-profile", Access.PERMISSION, permission(AI, READ)),
+  PUT_AI_PROFILE("PUT", "tenants/{tenant}/ai-profile", Access.PERMISSION, permission(AI, WRITE)),
   /** Support grants: the platform operator only, audited through the tenant's events. */
   GRANT_TOKENS("POST", "tenants/{tenant}/tokens/grants", Access.OPERATOR, null);
 

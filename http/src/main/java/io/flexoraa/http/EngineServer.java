@@ -11,6 +11,13 @@ import io.flexoraa.engine.ai.builtin.BuiltInAnalyzer;
 import io.flexoraa.engine.ai.builtin.BuiltInReplies;
 import io.flexoraa.engine.channel.ChannelAccountEntity;
 import io.flexoraa.http.ai.AiProviders;
+import io.flexoraa.engine.ai.AiProfileRules;
+import io.flexoraa.engine.ai.FactGuard;
+import io.flexoraa.engine.ai.MemoryRecall;
+import io.flexoraa.engine.ai.ReplyEngine;
+import io.flexoraa.engine.ai.SemanticCache;
+import io.flexoraa.engine.ai.builtin.HashingEmbedder;
+import io.flexoraa.persistence.ai.JdbcAiProfiles;
 import io.flexoraa.engine.compliance.ComplianceGate;
 import io.flexoraa.engine.compliance.ComplianceSettings;
 import io.flexoraa.engine.compliance.PortfolioTierEntity;
@@ -137,12 +144,17 @@ public final class EngineServer implements AutoCloseable {
   private final JdbcChannelCredentials channelCredentials;
   private final ComplianceGate complianceGate;
   private final AiProviders ai;
+  private final AiReplyStage aiReplies;
+
+  /** The AI profile store and the reply stage built on it (decision 28). */
+  private record AiReplyStage(JdbcAiProfiles profiles, ReplyEngine replies, MemoryRecall memoryRecall) {}
 
   private EngineServer(ActorSystem<Void> system, Database database, ServerBinding binding, String operatorKey,
       ExecutorService blocking, AtomicBoolean ready, TinkPiiCipher cipher, TokenBudget tokens, AiStage aiWork,
       GraphApiClient graphApi, JdbcChannelCredentials channelCredentials, ComplianceGate complianceGate,
-      AiProviders ai) {
+      AiProviders ai, AiReplyStage aiReplies) {
     this.ai = ai;
+    this.aiReplies = aiReplies;
     this.aiWork = aiWork;
     this.graphApi = graphApi;
     this.channelCredentials = channelCredentials;
@@ -228,20 +240,10 @@ public final class EngineServer implements AutoCloseable {
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
       JdbcCostLog costLog = new JdbcCostLog(jdbc);
       // OpenAI with the built-in engine behind it when OPENAI_API_KEY is set, else the built-in engine alone
-      AiProviders ai = AiProviders.fromConfig(config, system,
-          new BuiltInProvider(BuiltInAnalyzer.withDefaults(), new BuiltInReplies()), costLog, backpressure, metrics, clock);
-      // replaced by JdbcAiProfiles at merge
-      AiProfiles aiProfiles = new AiProfiles() {
-        @Override
-        public java.util.concurrent.CompletionStage<Optional<AiProfile>> get(String tenantId) {
-          return CompletableFuture.completedFuture(Optional.empty());
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<AiProfile> put(String tenantId, AiProfile profile) {
-          return CompletableFuture.failedFuture(new UnsupportedOperationException("AI profiles are not stored yet"));
-        }
-      };
+      BuiltInProvider builtIn = new BuiltInProvider(BuiltInAnalyzer.withDefaults(), new BuiltInReplies());
+      AiProviders ai = AiProviders.fromConfig(config, system, builtIn, costLog, backpressure, metrics, clock);
+      // the tenant's profile, FAQ, semantic cache and approved wording around the provider (decision 28)
+      AiReplyStage aiReplies = aiReplyStage(config, jdbc, tenantJdbc, metrics, clock, builtIn, ai.provider());
 
       Duration askTimeout = config.getDuration("flexoraa.http.ask-timeout");
       Duration ingestTimeout = config.getDuration("flexoraa.ingest.ask-timeout");
@@ -298,9 +300,9 @@ public final class EngineServer implements AutoCloseable {
       JdbcOutboundQueue outboundQueue = new JdbcOutboundQueue(jdbc);
       OutboundService outbound = new OutboundService(system, directory, cipher, complianceGate, graphApi,
           outboundQueue, clock, OutboundService.Settings.fromConfig(config));
-      Replies replies = ai.provider()::compose;
-      LeadAgentEntity.init(system, new AgentWork(system, tokenDebits, cipher, aiProfiles, ai.provider(), replies,
-          AgentWork.Recall.RECENT, outbound, agentSettings, clock), agentSettings, metrics, clock);
+      LeadAgentEntity.init(system, new AgentWork(system, tokenDebits, cipher, aiReplies.profiles(), ai.provider(),
+          aiReplies.replies(), aiReplies.memoryRecall()::recall, outbound, agentSettings, clock), agentSettings, metrics,
+          clock);
       AgentProjections.init(system, database.projectionDataSource(), agentSettings.tagSlices(),
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
       ApiRoutes core = new ApiRoutes(system, authenticator, directory, leadQueries, unrouted, channelCredentials,
@@ -326,8 +328,10 @@ public final class EngineServer implements AutoCloseable {
               new ComplianceRoutes(complianceGate, new ComplianceQueries(tenantJdbc), directory,
                   ComplianceSettings.fromConfig(config), clock).handlers(),
               new AgentRoutes(new AgentQueries(tenantJdbc), leadQueries).handlers(),
-              new AiRoutes(ai.provider(), aiProfiles, tokenDebits, ZoneId.of(config.getString("flexoraa.ai.zone")),
-                  clock).handlers()),
+              new AiRoutes(ai.provider(), aiReplies.profiles(), tokenDebits, ZoneId.of(config.getString("flexoraa.ai.zone")),
+                  clock).handlers(),
+              new AiProfileRoutes(aiReplies.profiles(), new AiProfileRules(AiProfileRules.Limits.fromConfig(config)))
+                  .handlers()),
           authenticator,
           tenantId -> ClusterSharding.get(system).entityRefFor(TenantEntity.TYPE_KEY, tenantId)
               .ask(Tenant.Get::new, askTimeout)
@@ -369,13 +373,29 @@ public final class EngineServer implements AutoCloseable {
         log.info("Operator key: from {}", config.getString("flexoraa.operator-key").isEmpty() ? dataDirectory.resolve("operator-key") : "FLEXORAA_OPERATOR_KEY");
       }
       return new EngineServer(system, database, binding, operator.value(), blocking, ready, cipher, tokenDebits, aiWork,
-          graphApi, channelCredentials, complianceGate, ai);
+          graphApi, channelCredentials, complianceGate, ai, aiReplies);
     } catch (Exception e) {
       system.terminate();
       blocking.shutdownNow();
       database.close();
       throw new IllegalStateException("the engine could not start: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The reply stage: approved wording, the tenant's FAQ and semantic cache, the fact guard, around the node's
+   * provider (OpenAI with its fallback when configured, else the built-in engine). The cache and memory recall use
+   * the built-in embedder, whose 0.92 threshold was measured (decision 28), and which costs no call.
+   */
+  private static AiReplyStage aiReplyStage(Config config, Jdbc jdbc, TenantJdbc tenantJdbc, EdgeMetrics metrics,
+      Clock clock, BuiltInProvider builtIn, AiProvider provider) {
+    BuiltInReplies wording = (BuiltInReplies) builtIn.composer();
+    HashingEmbedder embedder = HashingEmbedder.fromConfig(config);
+    ReplyEngine replies = new ReplyEngine(provider, wording,
+        embedder, new SemanticCache(SemanticCache.Settings.fromConfig(config), clock),
+        new FactGuard(FactGuard.Settings.fromConfig(config)), ReplyEngine.Settings.fromConfig(config), metrics);
+    return new AiReplyStage(JdbcAiProfiles.fromConfig(jdbc, tenantJdbc, config, clock), replies,
+        MemoryRecall.fromConfig(embedder, config));
   }
 
   /** Razorpay top-ups; without keys the engine still starts and the top-up endpoints answer 503. */
@@ -510,6 +530,21 @@ public final class EngineServer implements AutoCloseable {
   /** OpenAI's embeddings when OPENAI_API_KEY is set, else null (the semantic cache then uses its own). */
   public Embedder embedder() {
     return ai.embedder();
+  }
+
+  /** Tenants' AI profiles: the only facts AI replies may state; cached per node (decision 28). */
+  public AiProfiles aiProfiles() {
+    return aiReplies.profiles();
+  }
+
+  /** The reply stage the lead's agent calls: FAQ, semantic cache, provider, fact guard, approved wording. */
+  public ReplyEngine replies() {
+    return aiReplies.replies();
+  }
+
+  /** The lead's most relevant older messages for a reply's context ("3 most relevant older memories"). */
+  public MemoryRecall memoryRecall() {
+    return aiReplies.memoryRecall();
   }
 
   /** Graceful stop through coordinated shutdown; returns when the database is closed. */

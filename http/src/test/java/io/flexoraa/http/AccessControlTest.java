@@ -88,6 +88,8 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.CREATE_TOP_UP, EnumSet.of(R.Admin));
     ALLOWED.put(Endpoint.CONFIRM_TOP_UP, EnumSet.of(R.Admin));
     ALLOWED.put(Endpoint.ANALYZE_MESSAGE, EnumSet.of(R.Admin, R.Manager, R.SDR, R.Product));
+    ALLOWED.put(Endpoint.GET_AI_PROFILE, EnumSet.of(R.Admin, R.Manager, R.SDR, R.Product));
+    ALLOWED.put(Endpoint.PUT_AI_PROFILE, EnumSet.of(R.Admin, R.Manager, R.Product));
   }
 
   /** Endpoints outside the role table, and how they are guarded. */

@@ -51,6 +51,12 @@ public interface EngineMetrics {
    */
   default void aiFallback(String reason) {}
 
+  /** One AI reply served, by where it came from: {@code faq}, {@code cache}, {@code provider} or {@code template}. */
+  default void aiReplySource(String source) {}
+
+  /** A generated reply stated a fact the tenant's profile does not hold and was replaced by the approved wording. */
+  default void aiHallucinationPrevented() {}
+
   EngineMetrics NONE = (entityType, count) -> {};
 
   /** One message analysed by {@code provider} (or skipped: "skipped:<reason>") in {@code latency}. */
