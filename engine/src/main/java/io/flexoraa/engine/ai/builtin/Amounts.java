@@ -119,17 +119,22 @@ final class Amounts {
           + "units?|pcs|pieces?|pc|nos|numbers?|qty|items?|boxes|cartons?|bottles?|seats?|seater|desks?|cabins?|"
           + "guests?|people|persons?|pax|ppl|members?|staff|employees?|users?|students?|kids|children|adults?|"
           + "followers?|likes|views|subscribers?|leads|calls|messages|orders|licen[cs]es?|"
-          + "years?|yrs?|saal|sal|months?|mahine|mahina|days?|din|weeks?|hafte|hours?|hrs?|mins?|minutes?|nights?|"
+          + "nights?|"
           + "rooms?|floors?|storeys?|stories|towers?|cars?|bikes?|sessions?|classes?|batches?|times|baar|"
           + "percent|st|nd|rd|th|january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul|august|aug|"
           + "september|sept|sep|october|oct|november|nov|december|dec|"
-          + "orang|buah|biji|kali|hari|minggu|bulan|tahun|malam|kamar|"
-          + "شخص|اشخاص|أشخاص|حبه|حبة|قطعه|قطعة|متر|غرفه|غرفة|ليالي|ليله|ليلة|يوم|ايام|أيام|شهر|اشهر|أشهر|سنه|سنة|سنوات|"
-          + "व्यक्ति|लोग|पीस|साल|महीने|महीना|दिन|एचपी|किलो|सीट|फीट|गज|बीघा|यूनिट")
+          + "orang|buah|biji|kali|malam|kamar|"
+          + "شخص|اشخاص|أشخاص|حبه|حبة|قطعه|قطعة|متر|غرفه|غرفة|ليالي|ليله|ليلة|"
+          + "व्यक्ति|लोग|पीस|एचपी|किलो|सीट|फीट|गज|बीघा|यूनिट")
       + ")" + E + ")");
-  /** Time of day: a unit only for a bare number ("at 5 pm"), since "50k pm" is a monthly amount. */
-  private static final Pattern TIME_OF_DAY = Pattern.compile(
-      "\\s?(?:am|pm|a\\.m\\.|p\\.m\\.|baje|o'clock|" + NormalizedText.foldPattern("बजे") + ")" + E);
+  /**
+   * Times and durations: units only for an unscaled number ("at 5 pm", "5 din", "2 saal"), since "50k pm" and
+   * "20 hazar mahine ka" are monthly amounts.
+   */
+  private static final Pattern TIME_OF_DAY = Pattern.compile("\\s{0,2}-?\\s?(?:am|pm|a\\.m\\.|p\\.m\\.|baje|o'clock|"
+      + NormalizedText.foldPattern("years?|yrs?|saal|sal|months?|mahine|mahina|days?|din|weeks?|hafte|hours?|hrs?|"
+          + "mins?|minutes?|hari|minggu|bulan|tahun|يوم|ايام|أيام|شهر|اشهر|أشهر|سنه|سنة|سنوات|साल|महीने|महीना|दिन|बजे")
+      + ")" + E);
   private static final Pattern PHONE = Pattern.compile("\\+?\\d[\\d -]{8,16}\\d");
   private static final Pattern IDENTIFIER_WORD = Pattern.compile(B + NormalizedText.foldPattern(
       "(?:no\\.?|number|num|id|order|invoice|inv|ref|reference|pnr|ticket|sku|model|plot|flat|unit|room|pin|pincode"

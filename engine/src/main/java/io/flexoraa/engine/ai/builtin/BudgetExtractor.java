@@ -8,6 +8,7 @@ import io.flexoraa.engine.ai.Budget;
 import io.flexoraa.engine.ai.builtin.Amounts.Amount;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,7 +55,7 @@ public final class BudgetExtractor {
     var amounts = Amounts.scan(normalized);
     Candidate best = null;
     for (Amount amount : amounts) {
-      Candidate candidate = judge(folded, amount);
+      Candidate candidate = judge(folded, amount, amounts);
       if (candidate != null && (best == null || candidate.strength > best.strength)) best = candidate;
     }
     if (best == null) return Optional.empty();
@@ -78,7 +79,7 @@ public final class BudgetExtractor {
   private static final int LIMIT = 2;
   private static final int WANT = 1;
 
-  private static Candidate judge(String text, Amount amount) {
+  private static Candidate judge(String text, Amount amount, List<Amount> amounts) {
     int clauseStart = clauseStart(text, amount.start());
     int clauseEnd = clauseEnd(text, amount.end());
     if (amount.value().signum() <= 0) return null;
@@ -125,7 +126,7 @@ public final class BudgetExtractor {
 
     int strength = 0;
     Cue cue = lastCue(text, clauseStart, left);
-    if (cue != null && (!gapIsShort(text, cue.end(), left) || lookBehind(OVER_BEFORE, text, cue.start(), 20).find())) {
+    if (cue != null && (!gapIsShort(text, cue.end(), left, amounts) || lookBehind(OVER_BEFORE, text, cue.start(), 20).find())) {
       cue = null;
     }
     if (cue != null) {
@@ -134,7 +135,7 @@ public final class BudgetExtractor {
       if (period == null) period = periodIn(text, Math.max(clauseStart, cue.start() - 20), left);
     }
     Matcher cueAfter = CUE.matcher(text).region(right, Math.min(clauseEnd, right + 45));
-    if (strength < BUDGET_WORD && cueAfter.find() && gapIsShort(text, right, cueAfter.start())
+    if (strength < BUDGET_WORD && cueAfter.find() && gapIsShort(text, right, cueAfter.start(), amounts)
         && text.substring(right, cueAfter.start()).indexOf(',') < 0
         && !NOT_OWN_AFTER.matcher(text).region(right, cueAfter.start()).find()
         && !startsAnotherAmount(text, cueAfter.end(), clauseEnd)) {
@@ -143,8 +144,12 @@ public final class BudgetExtractor {
       if (word && text.substring(right, cueAfter.start()).isBlank()) spanEnd = cueAfter.end();
     }
     boolean ownMoney = amount.explicitMoney();
-    if (strength == 0 && ownMoney && (limitBefore || limitAfter)) strength = LIMIT;
-    if (strength == 0 && ownMoney && WANT_VERB.matcher(text).region(clauseStart, clauseEnd).find()
+    boolean wants = WANT_VERB.matcher(text).region(clauseStart, clauseEnd).find();
+    // a limit on money is the lead's ceiling: "under 1 lakh", "10 lakh tak"; on a bare "15k" only beside a want
+    if (strength == 0 && (limitBefore || limitAfter) && (ownMoney || wants && amount.scale() == Amounts.Scale.THOUSAND)) {
+      strength = LIMIT;
+    }
+    if (strength == 0 && ownMoney && wants
         && (approxBefore || lookBehind(FOR_BEFORE, text, left, 12).find()
             || FOR_AFTER.matcher(text).region(right, clauseEnd).lookingAt())) {
       strength = WANT;
@@ -153,7 +158,7 @@ public final class BudgetExtractor {
     // another party's figure or another kind of money
     int from = cue != null ? cue.end() : Math.max(clauseStart, left - 40);
     if (HARD_NEGATIVE.matcher(text).region(from, left).find()) return null;
-    if (strength <= LIMIT && SOFT_NEGATIVE.matcher(text).region(clauseStart, left).find()) return null;
+    if (strength == WANT && SOFT_NEGATIVE.matcher(text).region(clauseStart, left).find()) return null;
     if (amount.scale() == Amounts.Scale.NONE && amount.currency() == null && amount.value().compareTo(HUNDRED) < 0) {
       return null; // "budget 5" is a count or a slip, not a price
     }
@@ -173,12 +178,12 @@ public final class BudgetExtractor {
     return last;
   }
 
-  /** Between a cue and its amount: a few words, no other number, no sentence break. */
-  private static boolean gapIsShort(String text, int from, int to) {
+  /** Between a cue and its amount: a few words ("for 10 people is"), no other amount. */
+  private static boolean gapIsShort(String text, int from, int to, List<Amount> amounts) {
     if (to - from > 45) return false;
+    for (Amount other : amounts) if (other.start() >= from && other.start() < to) return false;
     String gap = text.substring(from, to);
-    if (gap.chars().anyMatch(Character::isDigit)) return false;
-    return gap.isBlank() || gap.strip().split("[\\s,]+").length <= 5;
+    return gap.isBlank() || gap.strip().split("[\\s,]+").length <= 6;
   }
 
   /** "price 50k, budget 40k": a budget word right before another number is that number's cue. */
@@ -271,10 +276,10 @@ public final class BudgetExtractor {
 
   /** Budget words (group "word") and spending verbs. */
   private static final Pattern CUE = folded(B + "(?:(?<word>budget\\p{L}*|budjet|bajet|bajat|badget|bujet|बजट|anggaran\\p{L}*"
-      + "|(?:و|ف|ب|ل)?(?:ال)?ميزاني\\p{L}*|price range|range)|"
+      + "|(?:و|ف|ب|ل)?(?:ال)?ميزاني\\p{L}*|price range|range|dana)|"
       + "(?:can|could|will|would|wanna|want to|willing to|ready to|looking to|plan to|planning to|able to|prepared to|"
       + "happy to|cant|can't|cannot|won't|wont)\\s(?:spend|pay|invest|afford|go)|afford|spend|spending|invest|"
-      + "can go up ?to|stretch(?: up)? to|kharch\\p{L}*|karch\\p{L}*|खर्च|laga sak\\p{L}*|lagane|lagana|de sak\\p{L}*|"
+      + "can go up ?to|stretch(?: up)? to|allocated|allocate|set aside|earmarked|sanctioned|approved budget|kharch\\p{L}*|karch\\p{L}*|खर्च|laga sak\\p{L}*|lagane|lagana|de sak\\p{L}*|"
       + "दे सक\\p{L}*|mampu|sanggup|siap bayar|bisa bayar|mampu bayar|sedia bayar|boleh bayar|"
       + "(?:اقدر|أقدر|اقدر|مستعد)\\s?(?:ادفع|أدفع)|ادفع|أدفع|بدفع)" + E);
 
@@ -289,7 +294,8 @@ public final class BudgetExtractor {
       + "lagbag|karib|kareeb|kareb|takriban|takreeban|लगभग|करीब|तकरीबन|sekitar|kisaran|kira-kira|kurang lebih|"
       + "lebih kurang|حوالي|حوالى|تقريبا|between|btw))\\s{0,2}$|(?<approx2>~|≈|±)\\s{0,2}$");
 
-  private static final Pattern LIMIT_AFTER = folded("\\s{0,2}(?:tak|takk|tk|paryant|paryanta|parayant|sampai|max\\.?|"
+  private static final Pattern LIMIT_AFTER = folded("\\s{0,2}(?:(?:se|से) (?:zyada|jyada|upar|ज्यादा|ऊपर) (?:nahi|nahin|"
+      + "nhi|नहीं)|tak|takk|tk|paryant|paryanta|parayant|sampai|max\\.?|"
       + "maximum|maks|tops|at most|or less|or below|or under|se kam|ke andar|ke under|ke niche|ke neeche|ke bheetar|"
       + "तक|पर्यंत|से कम|के अंदर|के भीतर)" + E);
 
@@ -301,7 +307,8 @@ public final class BudgetExtractor {
 
   private static final Pattern PERIOD_AFTER = folded("\\s{0,2}(?:"
       + "(?<monthly>(?:/\\s?|per\\s?|a\\s|an\\s|every\\s|each\\s|har\\s|in a\\s|prati\\s|प्रति\\s|हर\\s|tiap\\s|setiap\\s|كل\\s|في\\s?ال|بال)(?:"
-      + MONTHLY + ")|monthly|p\\.m\\.?|pm|/m|mahina|sebulan|bulanan|perbulan|شهريا|شهري)"
+      + MONTHLY + ")|monthly|p\\.m\\.?|pm|/m|mahina|mahine ka|maheene ka|महीने का|महीना|sebulan|bulanan|perbulan|"
+      + "شهريا|شهري)"
       + "|(?<yearly>(?:/\\s?|per\\s?|a\\s|an\\s|every\\s|each\\s|har\\s|prati\\s|प्रति\\s|हर\\s|tiap\\s|setiap\\s|كل\\s|في\\s?ال|بال)(?:"
       + YEARLY + ")|annually|yearly|p\\.a\\.?|pa|per annum|salana|saalana|सालाना|setahun|tahunan|سنويا|سنوي)"
       + "|(?<person>(?:/\\s?|per\\s?|a\\s|each\\s|prati\\s|प्रति\\s|ل\\s?ل|لكل\\s)(?:" + PERSON + ")|pp|p\\.p\\.|per banda|"
