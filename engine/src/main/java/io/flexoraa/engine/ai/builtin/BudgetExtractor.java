@@ -4,6 +4,7 @@ import static io.flexoraa.engine.ai.builtin.Amounts.B;
 import static io.flexoraa.engine.ai.builtin.Amounts.E;
 import static io.flexoraa.engine.ai.builtin.Amounts.lookBehind;
 
+import com.typesafe.config.Config;
 import io.flexoraa.engine.ai.Budget;
 import io.flexoraa.engine.ai.builtin.Amounts.Amount;
 import java.math.BigDecimal;
@@ -25,14 +26,26 @@ import java.util.regex.Pattern;
  * When several amounts qualify, the strongest cue wins, then the first.
  *
  * <p>An amount with no currency of its own takes one from the message (another amount's currency, its script:
- * Devanagari INR, Arabic AED, Bahasa IDR or MYR), else {@code defaultCurrency} — INR when none is given, the
- * engine's home market (decision 0025).
+ * Devanagari INR, Arabic AED, Bahasa IDR or MYR), else the default currency — INR unless configured
+ * ({@code flexoraa.ai.builtin.default-currency}) or passed, the engine's home market (decision 0025).
  */
 public final class BudgetExtractor {
   private final UsdRates rates;
+  private final String defaultCurrency;
 
+  /** Amounts that name no currency and carry no hint are INR. */
   public BudgetExtractor(UsdRates rates) {
+    this(rates, "INR");
+  }
+
+  public BudgetExtractor(UsdRates rates, String defaultCurrency) {
     this.rates = rates;
+    this.defaultCurrency = defaultCurrency == null || defaultCurrency.isBlank() ? "INR" : defaultCurrency;
+  }
+
+  /** {@code flexoraa.ai.builtin.usd-rates} and {@code default-currency}. */
+  public static BudgetExtractor fromConfig(Config config) {
+    return new BudgetExtractor(UsdRates.fromConfig(config), config.getString("flexoraa.ai.builtin.default-currency"));
   }
 
   public UsdRates rates() {
@@ -41,7 +54,7 @@ public final class BudgetExtractor {
 
   /** The stated budget, or empty when the text states none (quotes, phone numbers, sqft... are not budgets). */
   public Optional<Budget> extract(String text) {
-    return extract(text, null);
+    return extract(text, defaultCurrency);
   }
 
   /**
@@ -131,7 +144,11 @@ public final class BudgetExtractor {
     }
     if (cue != null) {
       strength = cue.word() ? BUDGET_WORD : SPEND_VERB;
-      if (cue.word() && text.substring(cue.end(), left).isBlank()) spanStart = cue.start();
+      // "Budget 8-10 lakh", "budget around 1.2L": the budget word belongs to the statement; "budget is about X" and
+      // "budget: under X" start at the qualifier, and so does Arabic's verbless "الميزانية حوالي X" ("is" implied)
+      boolean arabicBeforeQualifier = left < amount.start() && text.charAt(cue.start()) >= '\u0600'
+          && text.charAt(cue.start()) <= '\u06FF';
+      if (cue.word() && text.substring(cue.end(), left).isBlank() && !arabicBeforeQualifier) spanStart = cue.start();
       if (period == null) period = periodIn(text, Math.max(clauseStart, cue.start() - 20), left);
     }
     Matcher cueAfter = CUE.matcher(text).region(right, Math.min(clauseEnd, right + 45));
@@ -234,7 +251,7 @@ public final class BudgetExtractor {
     return m.find() ? periodOf(m) : null;
   }
 
-  private static String contextCurrency(String text, Iterable<Amount> amounts, String fallback) {
+  private String contextCurrency(String text, Iterable<Amount> amounts, String fallback) {
     for (Amount a : amounts) if (a.currency() != null) return a.currency();
     Matcher named = CURRENCY_NAMED.matcher(text);
     if (named.find()) {
@@ -255,7 +272,7 @@ public final class BudgetExtractor {
     int malay = count(MALAY, text);
     if (indonesian > 0 && indonesian >= malay) return "IDR";
     if (malay > 0) return "MYR";
-    return fallback == null || fallback.isBlank() ? "INR" : fallback;
+    return fallback == null || fallback.isBlank() ? defaultCurrency : fallback;
   }
 
   private static int count(Pattern pattern, String text) {

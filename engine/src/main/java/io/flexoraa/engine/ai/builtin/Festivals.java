@@ -67,6 +67,8 @@ public record Festivals(Map<String, List<LocalDate>> listed) {
               dates(RAMADAN, eid.getYear() - 1).stream(), dates(RAMADAN, eid.getYear()).stream())
           .filter(start -> start.isBefore(eid)).reduce((a, b) -> b));
     }
+    List<LocalDate> configured = listed.get(festival);
+    if (configured != null) return configured.stream().filter(d -> !d.isBefore(today)).findFirst();
     for (int year = today.getYear(); year <= today.getYear() + 2; year++) {
       for (LocalDate date : dates(festival, year)) {
         if (!date.isBefore(today)) return Optional.of(date);
