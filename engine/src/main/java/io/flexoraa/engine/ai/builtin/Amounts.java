@@ -24,7 +24,9 @@ final class Amounts {
   /** How the amount was scaled; lakh and crore say INR by themselves, juta and ribu IDR. */
   enum Scale {
     NONE(1, null), THOUSAND(1_000, null), LAKH(100_000, "INR"), CRORE(10_000_000, "INR"), MILLION(1_000_000, null),
-    BILLION(1_000_000_000, null), RIBU(1_000, "IDR"), JUTA(1_000_000, "IDR");
+    BILLION(1_000_000_000, null), RIBU(1_000, "IDR"), JUTA(1_000_000, "IDR"),
+    /** A bare "m": a million, except in rupiah where "1,2 M" is miliar (a billion). */
+    M(1_000_000, null);
 
     final BigDecimal factor;
     final String currency;
@@ -91,8 +93,8 @@ final class Amounts {
           + "millions|million|mio|mln|mn|mil|juta|jt|jta|مليون|ملايين|"
           + "billions|billion|bn|miliar|milyar|"
           + "آلاف|ألف|k");
-  /** Scale word after optional space, or l / m glued to the number ("1.2L", "$2m"). */
-  private static final Pattern SCALE = Pattern.compile("\\s?(" + SCALE_WORDS + ")" + E + "|([lm])" + E);
+  /** Scale word after optional space, l glued to the number ("1.2L"), m glued or spaced ("$2m", "Rp 1,2 M"). */
+  private static final Pattern SCALE = Pattern.compile("\\s?(" + SCALE_WORDS + ")" + E + "|(l)" + E + "|\\s?(m)" + E);
 
   static final String CURRENCY_BEFORE = "(?<![\\p{L}])(?:rs\\.?|inr|rupees|rupee|us\\$|usd|s\\$|sg\\$|sgd|aed|dhs\\.?"
       + "|idr|rp\\.?|myr|rm|eur|gbp|sar|qar|kwd|omr)|₹|\\$|€|£|" + NormalizedText.foldPattern("د\\.?\\s?إ");
@@ -325,7 +327,7 @@ final class Amounts {
     Matcher scale = SCALE.matcher(text).region(end, text.length());
     Scale kind = Scale.NONE;
     if (scale.lookingAt()) {
-      kind = scaleOf(scale.group(1) != null ? scale.group(1) : scale.group(2));
+      kind = scale.group(3) != null ? Scale.M : scaleOf(scale.group(1) != null ? scale.group(1) : scale.group(2));
       end = scale.end();
     }
     return new Number(end, value, kind, year, singleDot, digits);

@@ -75,7 +75,9 @@ public final class BudgetExtractor {
     String currency = best.amount.currencyOr(contextCurrency(folded, amounts, defaultCurrency));
     Optional<BigDecimal> perUsd = rates.perUsd(currency);
     if (perUsd.isEmpty() || perUsd.get().signum() <= 0) return Optional.empty();
-    BigDecimal amount = best.amount.value().stripTrailingZeros();
+    BigDecimal amount = best.amount.value();
+    if (best.amount.scale() == Amounts.Scale.M && currency.equals("IDR")) amount = amount.multiply(BigDecimal.valueOf(1_000));
+    amount = amount.stripTrailingZeros();
     if (amount.scale() < 0) amount = amount.setScale(0);
     long usd = amount.divide(perUsd.get(), 0, RoundingMode.HALF_UP).longValue();
     String bucket = Budget.bucketOf(usd);
@@ -296,13 +298,15 @@ public final class BudgetExtractor {
       + "|(?:و|ف|ب|ل)?(?:ال)?ميزاني\\p{L}*|price range|range|dana)|"
       + "(?:can|could|will|would|wanna|want to|willing to|ready to|looking to|plan to|planning to|able to|prepared to|"
       + "happy to|cant|can't|cannot|won't|wont)\\s(?:spend|pay|invest|afford|go)|afford|spend|spending|invest|"
+      + "i have|i've got|we have|we've got|i only have|we only have|mere paas|mere pass|mere pas|hamare paas|hamare pass|"
+      + "hamare pas|मेरे पास|हमारे पास|عندي|عندنا|معي|saya punya|saya ada|aku punya|ada dana|"
       + "can go up ?to|stretch(?: up)? to|allocated|allocate|set aside|earmarked|sanctioned|approved budget|kharch\\p{L}*|karch\\p{L}*|खर्च|laga sak\\p{L}*|lagane|lagana|de sak\\p{L}*|"
       + "दे सक\\p{L}*|mampu|sanggup|siap bayar|bisa bayar|mampu bayar|sedia bayar|boleh bayar|"
       + "(?:اقدر|أقدر|اقدر|مستعد)\\s?(?:ادفع|أدفع)|ادفع|أدفع|بدفع)" + E);
 
   /** Before the amount: a limit kept in the budget text (group limit), one left out (limitx), or an approximation. */
   private static final Pattern QUALIFIER_BEFORE = folded(B + "(?:"
-      + "(?<limit>under|below|upto|up to|max\\.?|maximum|within|maks\\.?|maksimal|maksimum|di ?bawah|hingga|sampai|"
+      + "(?<limit>under|below|upto|up to|max\\.?|maximum|within|maks\\.?|maksimal|maksimum|di ?bawah|bawah|hingga|sampai|"
       + "في حدود|بحدود|حدود|لحد|الى حد)"
       + "|(?<limitx>not more than|no more than|not exceeding|less than|lower than|at ?most|kurang dari|tidak lebih dari"
       + "|اقل من|أقل من|لا يتجاوز|ما يزيد عن)"

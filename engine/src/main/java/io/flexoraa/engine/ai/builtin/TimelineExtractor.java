@@ -156,11 +156,15 @@ public final class TimelineExtractor {
   /** What the seller said: "you said next week", "har baar bolte ho next week". */
   private static final Pattern QUOTED = folded(B + "(?:said|say|saying|says|told|promised|promise|claimed|bolte|bola|"
       + "bole|kaha|kehte|bataya|janji|bilang|katanya|قلت\\p{L}*|وعد\\p{L}*|बोला|कहा|बताया)" + E);
-  /** Our replies and documents: "send the quote by tomorrow", "would be emailed within 3 days". */
+  /**
+   * Our replies, documents and hours: "send the quote by tomorrow", "would be emailed within 3 days", "is the offer
+   * valid till 30th", "timings on Sunday".
+   */
   private static final Pattern OURS = folded(B + "(?:send|sent|share|shared|email\\p{L}*|mail|mailed|reply|replied|"
       + "respond\\p{L}*|revert|get back|quote|quotation|proposal|brochure|catalog\\p{L}*|estimate|bhej\\p{L}*|"
       + "bhijwa\\p{L}*|kirim\\p{L}*|balas\\p{L}*|ارسل\\p{L}*|ترسل\\p{L}*|भेज\\p{L}*|reversed|refunded|resolved|fixed|"
-      + "processed|dispatch\\p{L}*)" + E);
+      + "processed|dispatch\\p{L}*|valid|validity|expires?|offer ends|sale ends|timings?|opening hours|"
+      + "working hours|office hours|opening|open on|open till|closed on)" + E);
   /** A question about our results: "how many followers can you get me in a month". */
   private static final Pattern PERFORMANCE = folded(B + "(?:how many|how much|kitne|kitna|kitni|berapa banyak|"
       + "berapa ramai|كم عدد|guarantee\\p{L}*|results?)" + E);

@@ -278,6 +278,7 @@ final class TimelinePhrases {
     }
     if (count <= 0 || count > 120) return null;
     LocalDate day = switch (UNITS.get(unit)) {
+      case 'h' -> today; // "call me back in 10 mins"
       case 'd' -> today.plusDays(Math.round(count));
       case 'w' -> today.plusDays(Math.round(count * 7));
       case 'm' -> today.plusMonths((long) count).plusDays(Math.round((count - Math.floor(count)) * 30));
@@ -459,6 +460,10 @@ final class TimelinePhrases {
 
   private static Map<String, Character> units() {
     Map<String, Character> units = new HashMap<>();
+    for (String u : List.of("minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs", "ghante", "ghanta",
+        "घंटे", "jam", "menit", "ساعه", "ساعات", "دقيقه", "دقائق")) {
+      units.put(NormalizedText.foldPattern(u), 'h');
+    }
     for (String u : List.of("day", "days", "din", "dino", "दिन", "दिनों", "hari", "يوم", "ايام", "أيام")) {
       units.put(NormalizedText.foldPattern(u), 'd');
     }
@@ -543,11 +548,14 @@ final class TimelinePhrases {
   private static final Pattern MONTH_DAY = folded(B + "(?<m>" + MONTH_NAMES + ")[\\s.]?(?<d>[0-3]?\\d)(?<ord>st|nd|rd|th)?"
       + E + "(?:,?\\s?(?<y>20\\d\\d))?");
   private static final Pattern ORDINAL_DAY = folded(B + "(?:(?<cue>from|starting|start|starts|on|by|till|until|before|"
-      + "after|date|dated) (?:the )?)?(?<d>[0-3]?\\d)(?:st|nd|rd|th)" + E + "(?<after> (?:se|ko|tak|onwards|onward))?"
+      + "after|date|dated) (?:the )?)?(?<d>[0-3]?\\d)(?:st|nd|rd|th)" + E
+      + "(?! (?:week|weekend|of|floor|batch|year|time|anniversary|birthday|order|day|month))"
+      + "(?<after> (?:se|ko|tak|onwards|onward))?"
       + "|" + B + "(?<d2>[0-3]?\\d) ?(?:tarikh|tareekh|तारीख)" + E
       + "|" + B + "(?:tanggal|tgl|tarikh|تاريخ) (?<d3>[0-3]?\\d)" + E);
 
   private static final Pattern MONTH = folded(B + "(?:(?<mod>early|mid|middle of|late|end of|the end of|start of|"
+      + "(?:first|1st|second|2nd|third|3rd|last) week of|"
       + "beginning of|by|before|till|until|after|from|in|this|next|coming|since|last|pichle|awal|pertengahan|akhir|"
       + "sebelum|setelah|sesudah|selepas|sejak|bulan|hingga|sampai|حتى|قبل|بعد|في|بدايه|نهايه|منتصف|اخر|اول)"
       + "[\\s-]{1,2}(?:of )?(?:the )?)?(?<m>" + MONTH_NAMES + ")" + E + "(?:,?\\s?'?(?<y>20\\d\\d))?"

@@ -94,6 +94,9 @@ class BudgetExtractorTest {
         arguments("harga di bawah 500 ribu ada?", "500000", "IDR", "total", 32, "<1K", "di bawah 500 ribu"),
         arguments("bajet dalam RM 3,000 sebulan", "3000", "MYR", "monthly", 714, "<1K", "RM 3,000 sebulan"),
         arguments("Bajet max SGD 120k, boleh nego?", "120000", "SGD", "total", 88889, "50K+", "Bajet max SGD 120k"),
+        arguments("cari rumah di BSD budget 1,5 M", "1500000000", "IDR", "total", 94937, "50K+", "budget 1,5 M"),
+        arguments("nak kereta bawah RM 45k", "45000", "MYR", "total", 10714, "5K-50K", "bawah RM 45k"),
+        arguments("price kitna hai? mere paas sirf 4 lakh hai", "400000", "INR", "total", 4819, "1K-5K", "4 lakh"),
         // several amounts: the lead's own
         arguments("Another vendor quoted 5L, our budget is 4L", "400000", "INR", "total", 4819, "1K-5K", "4L"),
         arguments("loan of 30 lakh is approved, budget 45 lakh total", "4500000", "INR", "total", 54217, "50K+",

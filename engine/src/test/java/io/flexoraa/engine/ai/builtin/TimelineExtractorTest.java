@@ -59,6 +59,7 @@ class TimelineExtractorTest {
         arguments("can we do a demo on Thursday?", nov, "IMMEDIATE"),
         arguments("site visit this Sunday possible?", nov, "IMMEDIATE"),
         arguments("kal test drive ke liye aa sakta hu?", nov, "IMMEDIATE"),
+        arguments("can you call me back in 10 mins?", nov, "IMMEDIATE"),
         arguments("Want to buy in March, can we meet tomorrow?", nov, "3-6MO"),
         // paying or booking now for a later event
         arguments("book the Goa trip for 20-24 jan, sending the advance now", nov, "IMMEDIATE"),
@@ -80,6 +81,7 @@ class TimelineExtractorTest {
         arguments("for New Year's eve party", nov, "1-3MO"),
         arguments("sebelum Imlek harus selesai", nov, "1-3MO"),
         arguments("mid-January is when we start", nov, "1-3MO"),
+        arguments("classes from the 1st week of Jan", nov, "1-3MO"),
         arguments("before March please", nov, "1-3MO"),
         arguments("by year end we want it running", nov, "1-3MO"),
         // 3-6MO: March to May, Q2, after Ramadan / Lebaran, spring, new financial year
@@ -139,6 +141,8 @@ class TimelineExtractorTest {
       "Diwali offer kya hai?",
       // our replies and documents
       "please send the quotation by tomorrow",
+      "is the offer valid till 30th?",
+      "what are your timings on Sunday?",
       "you said you would email the brochure within 3 days",
       // support and complaints
       "order not delivered, you said next week and it's late again",
