@@ -164,13 +164,15 @@ public final class BudgetExtractor {
     }
     boolean ownMoney = amount.explicitMoney();
     boolean wants = WANT_VERB.matcher(text).region(clauseStart, clauseEnd).find();
-    // a limit on money is the lead's ceiling: "under 1 lakh", "10 lakh tak"; on a bare "15k" only beside a want
-    if (strength == 0 && (limitBefore || limitAfter) && (ownMoney || wants && amount.scale() == Amounts.Scale.THOUSAND)) {
+    // a limit on money is the lead's ceiling: "under 1 lakh", "10 lakh tak", "20k max" (counts were dropped as units)
+    if (strength == 0 && (limitBefore || limitAfter) && (ownMoney || amount.scale() != Amounts.Scale.NONE)) {
       strength = LIMIT;
     }
-    if (strength == 0 && ownMoney && wants
-        && (approxBefore || lookBehind(FOR_BEFORE, text, left, 12).find()
-            || FOR_AFTER.matcher(text).region(right, clauseEnd).lookingAt())) {
+    // "around 3-4 lakh per person", "2bhk chahiye 45 lac me": explicit money the lead wants, not a price it asks about
+    boolean question = clauseEnd < text.length() && text.charAt(clauseEnd) == '?';
+    if (strength == 0 && ownMoney && (wants && (approxBefore || lookBehind(FOR_BEFORE, text, left, 12).find()
+            || FOR_AFTER.matcher(text).region(right, clauseEnd).lookingAt())
+        || approxBefore && !question && !SOFT_NEGATIVE.matcher(text).region(clauseStart, clauseEnd).find())) {
       strength = WANT;
     }
     if (strength == 0) return null;
@@ -178,8 +180,9 @@ public final class BudgetExtractor {
     int from = cue != null ? cue.end() : Math.max(clauseStart, left - 40);
     if (HARD_NEGATIVE.matcher(text).region(from, left).find()) return null;
     if (strength == WANT && SOFT_NEGATIVE.matcher(text).region(clauseStart, left).find()) return null;
-    if (amount.scale() == Amounts.Scale.NONE && amount.currency() == null && amount.value().compareTo(HUNDRED) < 0) {
-      return null; // "budget 5" is a count or a slip, not a price
+    if (amount.scale() == Amounts.Scale.NONE && amount.currency() == null && amount.value().compareTo(HUNDRED) < 0
+        && period == null) {
+      return null; // "budget 5" is a count or a slip, not a price; "55 per kg" is a price
     }
     return new Candidate(amount, strength, period == null ? "total" : period, spanStart, spanEnd);
   }
@@ -197,12 +200,12 @@ public final class BudgetExtractor {
     return last;
   }
 
-  /** Between a cue and its amount: a few words ("for 10 people is"), no other amount. */
+  /** Between a cue and its amount: a few words ("for the whole trip for 2 people is"), no other amount. */
   private static boolean gapIsShort(String text, int from, int to, List<Amount> amounts) {
-    if (to - from > 45) return false;
+    if (to - from > 50) return false;
     for (Amount other : amounts) if (other.start() >= from && other.start() < to) return false;
     String gap = text.substring(from, to);
-    return gap.isBlank() || gap.strip().split("[\\s,]+").length <= 6;
+    return gap.isBlank() || gap.strip().split("[\\s,]+").length <= 8;
   }
 
   /** "price 50k, budget 40k": a budget word right before another number is that number's cue. */
@@ -298,6 +301,7 @@ public final class BudgetExtractor {
       + "|(?:و|ف|ب|ل)?(?:ال)?ميزاني\\p{L}*|price range|range|dana)|"
       + "(?:can|could|will|would|wanna|want to|willing to|ready to|looking to|plan to|planning to|able to|prepared to|"
       + "happy to|cant|can't|cannot|won't|wont)\\s(?:spend|pay|invest|afford|go)|afford|spend|spending|invest|"
+      + "can do|could do|can offer|could offer|can give|de sakta|de sakte|de sakti|de dunga|de denge|"
       + "i have|i've got|we have|we've got|i only have|we only have|mere paas|mere pass|mere pas|hamare paas|hamare pass|"
       + "hamare pas|मेरे पास|हमारे पास|عندي|عندنا|معي|saya punya|saya ada|aku punya|ada dana|"
       + "can go up ?to|stretch(?: up)? to|allocated|allocate|set aside|earmarked|sanctioned|approved budget|kharch\\p{L}*|karch\\p{L}*|खर्च|laga sak\\p{L}*|lagane|lagana|de sak\\p{L}*|"
