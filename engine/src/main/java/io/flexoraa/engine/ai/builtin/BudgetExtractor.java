@@ -396,6 +396,7 @@ public final class BudgetExtractor {
   private static final Pattern HINGLISH = Pattern.compile(B + "(?:hai|hain|ka|ki|ke|chahiye|chaiye|mein|kya|aap|"
       + "hoga|karna|lena|tak|wala|wali|mujhe|humein|hume|bhai|ji)" + E);
   private static final Pattern INDONESIAN = Pattern.compile(B + "(?:saya|aku|mau|nggak|gak|tidak|bisa|berapa|harga|"
-      + "untuk|dengan|yang|kak|gan|dong|sih|juga|apakah|jt|rb|juta|ribu)" + E);
+      + "untuk|dengan|yang|kak|gan|dong|sih|juga|apakah|jt|rb|juta|ribu|cari|rumah|di|ada|ini|itu|buat|gimana|udah|"
+      + "sudah|belum|kalau|kalo)" + E);
   private static final Pattern MALAY = Pattern.compile(B + "(?:nak|boleh|je|lah|ni|macam|kereta|tak|ke|sebab)" + E);
 }
