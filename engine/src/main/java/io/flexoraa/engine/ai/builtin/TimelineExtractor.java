@@ -153,9 +153,11 @@ public final class TimelineExtractor {
   private static final Pattern PAST_VERB = folded(B + "(?:tha|thi|the|aaya|aayi|aya|ayi|bheja|bheji|bheje|kiya|kia|"
       + "kari|kara|hua|hui|gaya|gayi|gya|gyi|diya|diye|mila|mili|liya|lia|था|थी|थे|आया|आई|भेजा|किया|हुआ|गया|दिया|"
       + "मिला|मिली)" + E);
-  /** What the seller said: "you said next week", "har baar bolte ho next week". */
+  /** What the seller said or what already happened: "you said next week", "we met today at the expo". */
   private static final Pattern QUOTED = folded(B + "(?:said|say|saying|says|told|promised|promise|claimed|bolte|bola|"
-      + "bole|kaha|kehte|bataya|janji|bilang|katanya|قلت\\p{L}*|وعد\\p{L}*|बोला|कहा|बताया)" + E);
+      + "bole|kaha|kehte|bataya|janji|bilang|katanya|قلت\\p{L}*|وعد\\p{L}*|बोला|कहा|बताया|"
+      + "met|visited|came|went|bought|purchased|paid|spoke|talked|received|saw|ordered|called|thanks for|"
+      + "thank you for)" + E);
   /**
    * Our replies, documents and hours: "send the quote by tomorrow", "would be emailed within 3 days", "is the offer
    * valid till 30th", "timings on Sunday".

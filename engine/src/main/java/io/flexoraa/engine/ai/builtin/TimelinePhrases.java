@@ -64,6 +64,7 @@ final class TimelinePhrases {
 
   List<Hit> find(String text, LocalDate today) {
     Finder finder = new Finder(text, today);
+    finder.each(NOT_TIMING, (m, day) -> null);
     finder.categories(EXPLORE, Kind.EXPLORE, TimelineExtractor.EXPLORING);
     finder.categories(TRANSACT, Kind.TRANSACT, TimelineExtractor.IMMEDIATE);
     finder.each(FESTIVAL, this::festival);
@@ -113,9 +114,10 @@ final class TimelinePhrases {
         } catch (DateTimeException | ArithmeticException impossible) {
           hit = null; // "31 feb": no such day, no timeline from it
         }
-        if (hit == null) continue;
-        hits.add(hit);
-        for (int i = m.start(); i < m.end(); i++) taken[i] = true;
+        if (hit != null) hits.add(hit);
+        if (hit != null || pattern == NOT_TIMING) {
+          for (int i = m.start(); i < m.end(); i++) taken[i] = true;
+        }
       }
     }
 
@@ -504,6 +506,13 @@ final class TimelinePhrases {
   }
 
   // ---- patterns (folded text: lower case, ASCII digits) ----
+
+  /** Timing words that say nothing about timing: claimed first so no rule reads them. */
+  private static final Pattern NOT_TIMING = folded(B + "(?:aaj kal|aajkal|आजकल|आज कल|how are you(?: doing)? today|"
+      + "hope you(?:'re| are) (?:doing )?well(?: today)?|quick (?:question|query|one|doubt|note)|fast (?:food|charging|"
+      + "track|internet|moving|fashion)|quick (?:service|delivery options)|right now we (?:use|have|are)|"
+      + "for now|as of now|till now|until now|up to now|abhi tak|ab tak|अभी तक|sampai sekarang|hingga kini|حتى الان)"
+      + E);
 
   private static final Pattern EXPLORE = folded(B + "(?:just (?:looking|browsing|exploring|researching|comparing)|"
       + "only (?:looking|browsing|exploring)|exploring options|"

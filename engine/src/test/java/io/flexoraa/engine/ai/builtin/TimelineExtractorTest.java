@@ -159,6 +159,10 @@ class TimelineExtractorTest {
       "how many leads can you get me in a month?",
       // "now" that is not about doing something
       "hard to justify right now",
+      "Hi, how are you today? What is the price?",
+      "need a fast charging phone",
+      "thanks for the call today, will revert",
+      "aaj kal bahut busy hu",
       "permission abhi nahi mili"})
   void findsNoTimelineWhereTheLeadStatesNone(String text) {
     assertThat(extractor.extract(text, SAT_21_NOV_2026)).as(text).isEmpty();
