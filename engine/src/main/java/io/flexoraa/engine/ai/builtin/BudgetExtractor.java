@@ -287,9 +287,6 @@ public final class BudgetExtractor {
     return n;
   }
 
-  private static Pattern folded(String regex) {
-    return Pattern.compile(NormalizedText.foldPattern(regex));
-  }
 
   private static final Pattern ABBREVIATIONS = Pattern.compile("rs|no|nos|approx|appx|max|min|mr|mrs|ms|dr|st|p|m|a|ft|sq|"
       + "vs|etc|pvt|ltd|inc|co|dhs|rp");
@@ -297,7 +294,7 @@ public final class BudgetExtractor {
   private static final Pattern STATED_1K_5K = Pattern.compile(B + "\\$?1k\\s?-\\s?\\$?5k" + E);
 
   /** Budget words (group "word") and spending verbs. */
-  private static final Pattern CUE = folded(B + "(?:(?<word>budget\\p{L}*|budjet|bajet|bajat|badget|bujet|बजट|anggaran\\p{L}*"
+  private static final Pattern CUE = NormalizedText.pattern(B + "(?:(?<word>budget\\p{L}*|budjet|bajet|bajat|badget|bujet|बजट|anggaran\\p{L}*"
       + "|(?:و|ف|ب|ل)?(?:ال)?ميزاني\\p{L}*|price range|range|dana)|"
       + "(?:can|could|will|would|wanna|want to|willing to|ready to|looking to|plan to|planning to|able to|prepared to|"
       + "happy to|cant|can't|cannot|won't|wont)\\s(?:spend|pay|invest|afford|go)|afford|spend|spending|invest|"
@@ -309,7 +306,7 @@ public final class BudgetExtractor {
       + "(?:اقدر|أقدر|اقدر|مستعد)\\s?(?:ادفع|أدفع)|ادفع|أدفع|بدفع)" + E);
 
   /** Before the amount: a limit kept in the budget text (group limit), one left out (limitx), or an approximation. */
-  private static final Pattern QUALIFIER_BEFORE = folded(B + "(?:"
+  private static final Pattern QUALIFIER_BEFORE = NormalizedText.pattern(B + "(?:"
       + "(?<limit>under|below|upto|up to|max\\.?|maximum|within|maks\\.?|maksimal|maksimum|di ?bawah|bawah|hingga|sampai|"
       + "في حدود|بحدود|حدود|لحد|الى حد)"
       + "|(?<limitx>not more than|no more than|not exceeding|less than|lower than|at ?most|kurang dari|tidak lebih dari"
@@ -319,7 +316,7 @@ public final class BudgetExtractor {
       + "lagbag|karib|kareeb|kareb|takriban|takreeban|लगभग|करीब|तकरीबन|sekitar|kisaran|kira-kira|kurang lebih|"
       + "lebih kurang|حوالي|حوالى|تقريبا|between|btw))\\s{0,2}$|(?<approx2>~|≈|±)\\s{0,2}$");
 
-  private static final Pattern LIMIT_AFTER = folded("\\s{0,2}(?:(?:se|से) (?:zyada|jyada|upar|ज्यादा|ऊपर) (?:nahi|nahin|"
+  private static final Pattern LIMIT_AFTER = NormalizedText.pattern("\\s{0,2}(?:(?:se|से) (?:zyada|jyada|upar|ज्यादा|ऊपर) (?:nahi|nahin|"
       + "nhi|नहीं)|tak|takk|tk|paryant|paryanta|parayant|sampai|max\\.?|"
       + "maximum|maks|tops|at most|or less|or below|or under|se kam|ke andar|ke under|ke niche|ke neeche|ke bheetar|"
       + "तक|पर्यंत|से कम|के अंदर|के भीतर)" + E);
@@ -330,7 +327,7 @@ public final class BudgetExtractor {
   private static final String UNIT = "unit|piece|pc|pcs|item|seat|user|employee|licen[cs]e|sq\\.?\\s?ft|sqft|sft|kg|"
       + "night|session|class|room|device|bottle|box|पीस|यूनिट|biji|buah|قطعه|حبه";
 
-  private static final Pattern PERIOD_AFTER = folded("\\s{0,2}(?:"
+  private static final Pattern PERIOD_AFTER = NormalizedText.pattern("\\s{0,2}(?:"
       + "(?<monthly>(?:/\\s?|per\\s?|a\\s|an\\s|every\\s|each\\s|har\\s|in a\\s|prati\\s|प्रति\\s|हर\\s|tiap\\s|setiap\\s|كل\\s|في\\s?ال|بال)(?:"
       + MONTHLY + ")|monthly|p\\.m\\.?|pm|/m|mahina|mahine ka|maheene ka|महीने का|महीना|sebulan|bulanan|perbulan|"
       + "شهريا|شهري)"
@@ -340,7 +337,7 @@ public final class BudgetExtractor {
       + "per bande|seorang|للشخص|للفرد)"
       + "|(?<unit>(?:/\\s?|per\\s?|a\\s|each\\s|prati\\s|प्रति\\s|لل|لكل\\s)(?:" + UNIT + ")|each|apiece))" + E);
 
-  private static final Pattern PERIOD_BEFORE = folded(B + "(?:"
+  private static final Pattern PERIOD_BEFORE = NormalizedText.pattern(B + "(?:"
       + "(?<monthly>monthly|per month|a month|every month|har mahine(?: ka)?|mahine ka|mahina|महीने का|हर महीने|प्रति माह"
       + "|bulanan|per bulan|sebulan|شهريا|الشهري)"
       + "|(?<yearly>yearly|annual|annually|per year|per annum|saal ka|salana|सालाना|साल का|tahunan|per tahun|setahun|"
@@ -348,27 +345,27 @@ public final class BudgetExtractor {
       + "|(?<person>per person|per head|per pax|प्रति व्यक्ति|per orang|للشخص)"
       + "|(?<unit>per unit|per piece|per seat|प्रति पीस))\\s{0,2}$");
 
-  private static final Pattern PERIOD_ANYWHERE = folded(B + "(?:"
+  private static final Pattern PERIOD_ANYWHERE = NormalizedText.pattern(B + "(?:"
       + "(?<monthly>monthly|per month|a month|every month|mahine|महीने|bulanan|per bulan|شهري\\p{L}*|الشهري\\p{L}*)"
       + "|(?<yearly>yearly|annual|annually|per year|per annum|salana|सालाना|tahunan|per tahun|سنوي\\p{L}*|السنوي\\p{L}*)"
       + "|(?<person>per person|per head|per pax|प्रति व्यक्ति|per orang)"
       + "|(?<unit>per unit|per piece|per seat))" + E);
 
   /** Right after the amount: a difference or someone else's figure ("3 lakh more", "50 hazar kam me", "de raha"). */
-  private static final Pattern RIGHT_NEGATIVE = folded("\\s{0,2}(?:[\\p{L}\\p{M}]+\\s){0,2}?(?:more|less|extra|cheaper|costlier|"
+  private static final Pattern RIGHT_NEGATIVE = NormalizedText.pattern("\\s{0,2}(?:[\\p{L}\\p{M}]+\\s){0,2}?(?:more|less|extra|cheaper|costlier|"
       + "higher|lower|discount\\p{L}*|off|zyada|jyada|jada|zada|ziada|jyaada|kam|mehnga|mehenga|sasta|adhik|"
       + "ज्यादा|जादा|कम|अधिक|सस्ता|महंगा|lebih|kurang|murah|mahal|اكثر|أكثر|اقل|أقل|زياده|ارخص|اغلى|"
       + "de raha|de rahe|de rhe|kar raha|kar rahe|kar rha|me kar|mein kar|offer\\p{L}*|quot\\p{L}*|paid|diya|diye|"
       + "refund\\p{L}*|loan|emi|salary|cover|insured|revenue|turnover|bill|invoice|दे रहा|दे रहे|कर रहा|में लगवा\\p{L}*)" + E);
 
   /** A budget word after the amount that is not the lead's: "6L over our budget", "above budget". */
-  private static final Pattern NOT_OWN_AFTER = folded(B + "(?:over|above|beyond|exceed\\p{L}*|out of|outside|more than|"
+  private static final Pattern NOT_OWN_AFTER = NormalizedText.pattern(B + "(?:over|above|beyond|exceed\\p{L}*|out of|outside|more than|"
       + "zyada|jyada|se upar|से ऊपर|melebihi|lebih dari|فوق|اكثر من)" + E);
-  private static final Pattern OVER_BEFORE = folded(B + "(?:over|above|beyond|exceeds?|exceeding|out of|outside|more than|"
+  private static final Pattern OVER_BEFORE = NormalizedText.pattern(B + "(?:over|above|beyond|exceeds?|exceeding|out of|outside|more than|"
       + "off|melebihi|lebih dari|فوق|اكثر من|خارج)(?:\\s(?:our|my|the|your|its|their|hamare|mere))?\\s{0,2}$");
 
   /** Someone else's figure or another kind of money, whatever the cue. */
-  private static final Pattern HARD_NEGATIVE = folded(B + "(?:quot\\p{L}*|offer\\p{L}*|charg\\p{L}*|paid|already|"
+  private static final Pattern HARD_NEGATIVE = NormalizedText.pattern(B + "(?:quot\\p{L}*|offer\\p{L}*|charg\\p{L}*|paid|already|"
       + "refund\\p{L}*|invoice\\p{L}*|bill|billed|bills|billing|loan\\p{L}*|emi|insur\\p{L}*|insured|cover|coverage|"
       + "premium|salary|salaries|ctc|income|earn\\p{L}*|revenue|turnover|gmv|doing|down\\s?payment|deposit\\p{L}*|"
       + "discount\\p{L}*|cashback|difference|valuation|mrp|asking|sold|selling|profit|margin|penalty|fine|sum|"
@@ -378,20 +375,16 @@ public final class BudgetExtractor {
       + "dibayar|sudah bayar|pinjaman|cicilan|gaji|tagihan|uang muka|penawaran|omzet|omset|diskon|potongan|asuransi|"
       + "premi)" + E);
   /** A price the lead asks about or reports, not one it sets: only weak cues give way to it. */
-  private static final Pattern SOFT_NEGATIVE = folded(B + "(?:price\\p{L}*|cost\\p{L}*|fee|fees|rate|rates|rent|"
+  private static final Pattern SOFT_NEGATIVE = NormalizedText.pattern(B + "(?:price\\p{L}*|cost\\p{L}*|fee|fees|rate|rates|rent|"
       + "daam|dam|keemat|kimat|fees|फीस|कीमत|दाम|रेट|harga|biaya|tarif|سعر|السعر|تكلفه|الرسوم|vs|versus|"
       + "competitor\\p{L}*|dealer|vendor\\p{L}*|others?|their|they|someone|neighbou?r|padosi|पड़ोसी|doosr\\p{L}*|"
       + "dusr\\p{L}*|bahar)" + E);
 
-  private static final Pattern WANT_VERB = folded(B + "(?:want\\p{L}*|wanna|need\\p{L}*|looking|require\\p{L}*|"
-      + "search\\p{L}*|interested|planning|plan|buy|purchase|chahiye|chaiye|chahie|chahiya|chaahiye|chahte|chahta|"
-      + "chahti|lena|leni|lene|kharidna|kharidni|dhoond\\p{L}*|dhund\\p{L}*|mangta|चाहिए|चाहते|चाहता|लेना|लेनी|"
-      + "खरीदना|mau|butuh|perlu|cari|nyari|nak|ingin|pengen|pingin|mahu|ابي|ابغى|ابغي|اريد|أريد|بدي|محتاج|ابحث|"
-      + "أبحث|اشتري|pahije|pahijet|hava|venum|kavali|kavalenu)" + E);
-  private static final Pattern FOR_BEFORE = folded(B + "(?:in|for|dalam|seharga|بسعر)\\s{0,2}$");
-  private static final Pattern FOR_AFTER = folded("\\s{0,2}(?:me|mein|mai|mei|में|ke andar|tak)" + E);
+  private static final Pattern WANT_VERB = NormalizedText.pattern(B + "(?:" + NormalizedText.WANT_VERBS + ")" + E);
+  private static final Pattern FOR_BEFORE = NormalizedText.pattern(B + "(?:in|for|dalam|seharga|بسعر)\\s{0,2}$");
+  private static final Pattern FOR_AFTER = NormalizedText.pattern("\\s{0,2}(?:me|mein|mai|mei|में|ke andar|tak)" + E);
 
-  private static final Pattern CURRENCY_NAMED = folded(B + "(?:usd|dollars?|aed|dirhams?|sgd|idr|rupiah|rupees?|inr|"
+  private static final Pattern CURRENCY_NAMED = NormalizedText.pattern(B + "(?:usd|dollars?|aed|dirhams?|sgd|idr|rupiah|rupees?|inr|"
       + "myr|ringgit|درهم)" + E + "|₹|\\$");
   private static final Pattern HINGLISH = Pattern.compile(B + "(?:hai|hain|ka|ki|ke|chahiye|chaiye|mein|kya|aap|"
       + "hoga|karna|lena|tak|wala|wali|mujhe|humein|hume|bhai|ji)" + E);

@@ -54,6 +54,21 @@ final class NormalizedText {
     return original.substring(from, to);
   }
 
+  /** A regex written in natural spelling, compiled to meet folded text. */
+  static java.util.regex.Pattern pattern(String regex) {
+    return java.util.regex.Pattern.compile(foldPattern(regex));
+  }
+
+  /**
+   * Verbs of wanting and buying, in the five languages: a bare amount beside them is money the lead means to spend,
+   * a bare "now" beside them is a timeline.
+   */
+  static final String WANT_VERBS = "want\\p{L}*|wanna|need\\p{L}*|looking|require\\p{L}*|search\\p{L}*|interested|"
+      + "planning|plan|buy|purchase|chahiye|chaiye|chahie|chahiya|chaahiye|chahte|chahta|chahti|lena|leni|lene|lunga|"
+      + "lenge|kharid\\p{L}*|dhoond\\p{L}*|dhund\\p{L}*|mangta|चाहिए|चाहते|चाहता|लेना|लेनी|खरीद\\p{L}*|mau|butuh|perlu|"
+      + "cari|nyari|nak|ingin|pengen|pingin|mahu|beli|ابي|ابغى|ابغي|اريد|أريد|بدي|محتاج|ابحث|أبحث|اشتري|pahije|"
+      + "pahijet|hava|venum|kavali|kavalenu";
+
   /** A pattern's non-ASCII letters folded like the text; ASCII (and so regex syntax) is left as written. */
   static String foldPattern(String pattern) {
     StringBuilder out = new StringBuilder(pattern.length());

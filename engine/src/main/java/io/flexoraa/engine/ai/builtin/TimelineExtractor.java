@@ -129,12 +129,9 @@ public final class TimelineExtractor {
     return c == ',' || c == '.' || c == ';' || c == '!' || c == '?' || c == '\n' || c == '|';
   }
 
-  private static Pattern folded(String regex) {
-    return Pattern.compile(NormalizedText.foldPattern(regex));
-  }
 
   /** A complaint or support request about something already bought. */
-  private static final Pattern SUPPORT = folded(B + "(?:not working|isn't working|doesn't work|does not work|"
+  private static final Pattern SUPPORT = NormalizedText.pattern(B + "(?:not working|isn't working|doesn't work|does not work|"
       + "stopped working|not received|haven't received|have not received|didn't receive|did not receive|"
       + "still waiting|still not|no confirmation|no response|no reply|no update|where is my|where's my|"
       + "where is the (?:order|parcel|refund|voucher|delivery|invoice|ticket)|late|delayed|delay|refund\\p{L}*|"
@@ -145,16 +142,16 @@ public final class TimelineExtractor {
       + "belum sampai|belum diterima|belum datang|tidak bisa login|komplain|(?:وين|فين|اين) ال\\p{L}*|لم يصل|ما وصل|"
       + "ما رديتو|مارديتو|تاخير|مشكله|استرجاع|الغاء)" + E);
 
-  private static final Pattern PAST_BEFORE = folded(B + "(?:last|past|previous|since|pichle|pichhle|pichla|sejak|"
+  private static final Pattern PAST_BEFORE = NormalizedText.pattern(B + "(?:last|past|previous|since|pichle|pichhle|pichla|sejak|"
       + "منذ|पिछले)\\s?$");
-  private static final Pattern PAST_AFTER = folded("\\s?(?:ago|back|pehle|pahle|पहले|lalu|yang lalu|ho gay\\p{L}*|"
+  private static final Pattern PAST_AFTER = NormalizedText.pattern("\\s?(?:ago|back|pehle|pahle|पहले|lalu|yang lalu|ho gay\\p{L}*|"
       + "ho chuk\\p{L}*|हो गए|हो गया|se\\s(?:[\\p{L}\\p{M}]+\\s){0,3}(?:nahi|nhi|band))" + E);
-  private static final Pattern YESTERDAY_WORDS = folded("kal|kal hi|कल");
-  private static final Pattern PAST_VERB = folded(B + "(?:tha|thi|the|aaya|aayi|aya|ayi|bheja|bheji|bheje|kiya|kia|"
+  private static final Pattern YESTERDAY_WORDS = NormalizedText.pattern("kal|kal hi|कल");
+  private static final Pattern PAST_VERB = NormalizedText.pattern(B + "(?:tha|thi|the|aaya|aayi|aya|ayi|bheja|bheji|bheje|kiya|kia|"
       + "kari|kara|hua|hui|gaya|gayi|gya|gyi|diya|diye|mila|mili|liya|lia|था|थी|थे|आया|आई|भेजा|किया|हुआ|गया|दिया|"
       + "मिला|मिली)" + E);
   /** What the seller said or what already happened: "you said next week", "we met today at the expo". */
-  private static final Pattern QUOTED = folded(B + "(?:said|say|saying|says|told|promised|promise|claimed|bolte|bola|"
+  private static final Pattern QUOTED = NormalizedText.pattern(B + "(?:said|say|saying|says|told|promised|promise|claimed|bolte|bola|"
       + "bole|kaha|kehte|bataya|janji|bilang|katanya|قلت\\p{L}*|وعد\\p{L}*|बोला|कहा|बताया|"
       + "met|visited|came|went|bought|purchased|paid|spoke|talked|received|saw|ordered|called|thanks for|"
       + "thank you for)" + E);
@@ -162,22 +159,22 @@ public final class TimelineExtractor {
    * Our replies, documents and hours: "send the quote by tomorrow", "would be emailed within 3 days", "is the offer
    * valid till 30th", "timings on Sunday".
    */
-  private static final Pattern OURS = folded(B + "(?:send|sent|share|shared|email\\p{L}*|mail|mailed|reply|replied|"
+  private static final Pattern OURS = NormalizedText.pattern(B + "(?:send|sent|share|shared|email\\p{L}*|mail|mailed|reply|replied|"
       + "respond\\p{L}*|revert|get back|quote|quotation|proposal|brochure|catalog\\p{L}*|estimate|bhej\\p{L}*|"
       + "bhijwa\\p{L}*|kirim\\p{L}*|balas\\p{L}*|ارسل\\p{L}*|ترسل\\p{L}*|भेज\\p{L}*|reversed|refunded|resolved|fixed|"
       + "processed|dispatch\\p{L}*|valid|validity|expires?|offer ends|sale ends|timings?|opening hours|"
       + "working hours|office hours|opening|open on|open till|closed on)" + E);
   /** A question about our results: "how many followers can you get me in a month". */
-  private static final Pattern PERFORMANCE = folded(B + "(?:how many|how much|kitne|kitna|kitni|berapa banyak|"
+  private static final Pattern PERFORMANCE = NormalizedText.pattern(B + "(?:how many|how much|kitne|kitna|kitni|berapa banyak|"
       + "berapa ramai|كم عدد|guarantee\\p{L}*|results?)" + E);
-  private static final Pattern NEGATION = folded(B + "(?:not|no|never|can't|cant|cannot|don't|dont|won't|wont|isn't|"
+  private static final Pattern NEGATION = NormalizedText.pattern(B + "(?:not|no|never|can't|cant|cannot|don't|dont|won't|wont|isn't|"
       + "hard|difficult|tough|nahi|nahin|nhi|mat|tidak|nggak|gak|belum|bukan|لا|مو|مش|ما|नहीं|मत)" + E);
-  private static final Pattern ACTION = folded(B + "(?:buy|purchase|pay|paying|book|order|start|begin|join|sign|need|"
-      + "want|get|send|sending|transfer|deliver|delivery|move|shift|install|launch|live|finali[sz]e|close|deal|"
-      + "advance|payment|chahiye|chaiye|chahie|lena|leni|lene|lunga|lenge|karna|karni|kharid\\p{L}*|mau|butuh|perlu|nak|beli|"
-      + "pesan|ambil|ابي|ابغى|اريد|بدي|محتاج|اشتري|احجز|चाहिए|लेना|लेनी|खरीद\\p{L}*)" + E);
+  /** Doing something: wanting or buying, paying, booking, starting. */
+  private static final Pattern ACTION = NormalizedText.pattern(B + "(?:" + NormalizedText.WANT_VERBS + "|pay|paying|book|"
+      + "order|start|begin|join|sign|get|send|sending|transfer|deliver|delivery|move|shift|install|launch|live|"
+      + "finali[sz]e|close|deal|advance|payment|karna|karni|pesan|ambil|احجز)" + E);
   /** A meeting, call, visit or demo: its date counts only when no purchase date is given. */
-  private static final Pattern MEETING = folded(B + "(?:call|calls|meeting|meet|visit|site visit|demo|appointment|appt|"
+  private static final Pattern MEETING = NormalizedText.pattern(B + "(?:call|calls|meeting|meet|visit|site visit|demo|appointment|appt|"
       + "test drive|test-drive|testdrive|consultation|consult|viewing|walkthrough|tour|slot|slots|zoom|gmeet|"
       + "come over|come by|drop by|stop by|come to|come for|aa sakta|aa sakte|aa jau|aaun|aau|milna|milte|mil sakte|"
       + "baat kar\\p{L}*|dekhne|see the|show me|अपॉइंटमेंट|मिलना|मिलते|विजिट|कॉल|देखने|ketemu|bertemu|kunjungan|"

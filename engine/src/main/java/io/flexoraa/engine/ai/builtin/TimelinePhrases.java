@@ -313,9 +313,6 @@ final class TimelinePhrases {
 
   // ---- lexicon ----
 
-  private static Pattern folded(String regex) {
-    return Pattern.compile(NormalizedText.foldPattern(regex));
-  }
 
   /** A named group, or null when this pattern has no such group or it did not take part. */
   private static String optionalGroup(Matcher m, String name) {
@@ -508,13 +505,13 @@ final class TimelinePhrases {
   // ---- patterns (folded text: lower case, ASCII digits) ----
 
   /** Timing words that say nothing about timing: claimed first so no rule reads them. */
-  private static final Pattern NOT_TIMING = folded(B + "(?:aaj kal|aajkal|आजकल|आज कल|how are you(?: doing)? today|"
+  private static final Pattern NOT_TIMING = NormalizedText.pattern(B + "(?:aaj kal|aajkal|आजकल|आज कल|how are you(?: doing)? today|"
       + "hope you(?:'re| are) (?:doing )?well(?: today)?|quick (?:question|query|one|doubt|note)|fast (?:food|charging|"
       + "track|internet|moving|fashion)|quick (?:service|delivery options)|right now we (?:use|have|are)|"
       + "for now|as of now|till now|until now|up to now|abhi tak|ab tak|अभी तक|sampai sekarang|hingga kini|حتى الان)"
       + E);
 
-  private static final Pattern EXPLORE = folded(B + "(?:just (?:looking|browsing|exploring|researching|comparing)|"
+  private static final Pattern EXPLORE = NormalizedText.pattern(B + "(?:just (?:looking|browsing|exploring|researching|comparing)|"
       + "only (?:looking|browsing|exploring)|exploring options|"
       + "window shopping|no hurry|no rush|in no hurry|not in (?:a|any) hurry|not in a rush|no urgency|not urgent|"
       + "nothing urgent|not immediately|not right now|not now|not anytime soon|not soon|someday|some day|"
@@ -526,7 +523,7 @@ final class TimelinePhrases {
       + "مو مستعجل|مش مستعجل|غير مستعجل|مب مستعجل|ما في عجله|مافي عجله|لست مستعجلا|مجرد استفسار|بس استفسار|"
       + "اتفرج|कोई जल्दी नहीं|जल्दी नहीं|बस देख रह\\p{L}*|सिर्फ देख रह\\p{L}*|भविष्य में)" + E);
 
-  private static final Pattern TRANSACT = folded("(?m)" + B + "(?:(?:pay|paying|book|booking|confirm|confirming|block|"
+  private static final Pattern TRANSACT = NormalizedText.pattern("(?m)" + B + "(?:(?:pay|paying|book|booking|confirm|confirming|block|"
       + "blocking)(?: [\\p{L}\\p{M}']+){0,3} (?:now|today|today itself|right away|right now|immediately|abhi|aaj|"
       + "sekarang|hari ini)|(?:send|sending|transfer|transferring|deposit|depositing|bhej\\p{L}*|kirim) (?:the |my |an |"
       + "you )?(?:advance|payment|amount|money|deposit|token|funds|balance|dp)|payment link|pay link|account details|"
@@ -536,34 +533,34 @@ final class TimelinePhrases {
       + "book (?:karo|kar do|kardo|kar dijiye|it|kar lo)|nomor rekening|no rek|kirim rekening|transfer sekarang|"
       + "رقم الحساب|رابط الدفع|लिंक भेज\\p{L}*)" + E + "|^\\s*(?:book|confirm|block) (?:the|my|our|this|it)" + E);
 
-  private static final Pattern URGENT = folded(B + "(?:asap|a\\.s\\.a\\.p|as soon as possible|at the earliest|"
+  private static final Pattern URGENT = NormalizedText.pattern(B + "(?:asap|a\\.s\\.a\\.p|as soon as possible|at the earliest|"
       + "urgent|urgently|immediately|immediate|right away|straight away|earliest possible|jaldi|jald|jaldi se|turant|"
       + "turunt|fauran|foran|lavkar|lvkar|taratari|seekiram|twaraga|segera|secepatnya|secepat mungkin|buru[- ]buru|"
       + "mendesak|فورا|حالا|عاجل|ضروري|مستعجل|بسرعه|في اقرب وقت|باسرع وقت|तुरंत|जल्दी|जल्द|फौरन|अर्जेंट)" + E);
 
-  private static final Pattern WEAK = folded(B + "(?:right now|now|abhi|sekarang|skrg|الحين|الان|अभी|soon|"
+  private static final Pattern WEAK = NormalizedText.pattern(B + "(?:right now|now|abhi|sekarang|skrg|الحين|الان|अभी|soon|"
       + "shortly|fast|quick|quickly|cepat|jaldi hi)" + E);
 
   private static final String MOD_BEFORE = "before|by|till|until|for|on|around|during|in|after|post|sebelum|setelah|"
       + "sesudah|selepas|lepas|habis|abis|pas|menjelang|jelang|قبل|بعد|في|خلال|حتى";
-  private static final Pattern FESTIVAL = folded(B + "(?:(?<mod>" + MOD_BEFORE + ") (?:the )?)?(?<f>"
+  private static final Pattern FESTIVAL = NormalizedText.pattern(B + "(?:(?<mod>" + MOD_BEFORE + ") (?:the )?)?(?<f>"
       + Amounts.alternation(FESTIVAL_NAMES.keySet()) + ")" + E + "(?<post> (?:se pehle|se pahle|ke pehle|tak|ke baad|"
       + "ke bad|baad|ke aas paas|pe|par|me|mein|से पहले|तक|के बाद|बाद|पर|में)" + E + ")?");
 
   private static final Pattern NUMERIC_DATE = Pattern.compile(B + "(?:(?<d>[0-3]?\\d)[/.-](?<mo>[01]?\\d)[/.-]"
       + "(?<y>20\\d\\d|\\d\\d))" + E);
-  private static final Pattern DAY_MONTH = folded(B + "(?<d>[0-3]?\\d)(?<ord>st|nd|rd|th)?(?:\\s?(?:-|to|&|and|se)\\s?"
+  private static final Pattern DAY_MONTH = NormalizedText.pattern(B + "(?<d>[0-3]?\\d)(?<ord>st|nd|rd|th)?(?:\\s?(?:-|to|&|and|se)\\s?"
       + "[0-3]?\\d(?:st|nd|rd|th)?)?(?: of)?[\\s-]?(?<m>" + MONTH_NAMES + ")" + E + "(?:,?\\s?'?(?<y>20\\d\\d))?");
-  private static final Pattern MONTH_DAY = folded(B + "(?<m>" + MONTH_NAMES + ")[\\s.]?(?<d>[0-3]?\\d)(?<ord>st|nd|rd|th)?"
+  private static final Pattern MONTH_DAY = NormalizedText.pattern(B + "(?<m>" + MONTH_NAMES + ")[\\s.]?(?<d>[0-3]?\\d)(?<ord>st|nd|rd|th)?"
       + E + "(?:,?\\s?(?<y>20\\d\\d))?");
-  private static final Pattern ORDINAL_DAY = folded(B + "(?:(?<cue>from|starting|start|starts|on|by|till|until|before|"
+  private static final Pattern ORDINAL_DAY = NormalizedText.pattern(B + "(?:(?<cue>from|starting|start|starts|on|by|till|until|before|"
       + "after|date|dated) (?:the )?)?(?<d>[0-3]?\\d)(?:st|nd|rd|th)" + E
       + "(?! (?:week|weekend|of|floor|batch|year|time|anniversary|birthday|order|day|month))"
       + "(?<after> (?:se|ko|tak|onwards|onward))?"
       + "|" + B + "(?<d2>[0-3]?\\d) ?(?:tarikh|tareekh|तारीख)" + E
       + "|" + B + "(?:tanggal|tgl|tarikh|تاريخ) (?<d3>[0-3]?\\d)" + E);
 
-  private static final Pattern MONTH = folded(B + "(?:(?<mod>early|mid|middle of|late|end of|the end of|start of|"
+  private static final Pattern MONTH = NormalizedText.pattern(B + "(?:(?<mod>early|mid|middle of|late|end of|the end of|start of|"
       + "(?:first|1st|second|2nd|third|3rd|last) week of|"
       + "beginning of|by|before|till|until|after|from|in|this|next|coming|since|last|pichle|awal|pertengahan|akhir|"
       + "sebelum|setelah|sesudah|selepas|sejak|bulan|hingga|sampai|حتى|قبل|بعد|في|بدايه|نهايه|منتصف|اخر|اول)"
@@ -571,32 +568,32 @@ final class TimelinePhrases {
       + "(?<post> (?:se pehle|se pahle|ke pehle|ke baad|ke bad|baad|ke end|end|ke aakhir|ke akhir|tak|se|me|mein|mai|"
       + "से पहले|के बाद|बाद|तक|में|से|के अंत|के आखिर)" + E + ")?");
 
-  private static final Pattern QUARTER = folded(B + "(?:(?<mod>before|by|after|end of|in|during|till|until) )?(?:"
+  private static final Pattern QUARTER = NormalizedText.pattern(B + "(?:(?<mod>before|by|after|end of|in|during|till|until) )?(?:"
       + "q(?<q>[1-4])|(?<ord>first|second|third|fourth|1st|2nd|3rd|4th) quarter|(?<rel>next|this|coming|current|"
       + "following) quarter)" + E + "(?:\\s?(?:of )?(?<fy>fy)?\\s?'?(?<y>20\\d\\d|\\d\\d)" + E + ")?");
 
-  private static final Pattern SEASON = folded(B + "(?:(?<mod>before|by|after|in|this|next|coming|early|late|end of|"
+  private static final Pattern SEASON = NormalizedText.pattern(B + "(?:(?<mod>before|by|after|in|this|next|coming|early|late|end of|"
       + "during|till|until) (?:the )?)?(?<s>" + Amounts.alternation(SEASONS.keySet()) + ")" + E
       + "(?<post> (?:me|mein|se pehle|ke baad|tak|में|से पहले|के बाद|तक)" + E + ")?");
 
-  private static final Pattern DURATION_BEFORE = folded(B + "(?:in|within|inside|under|after|over the next|"
+  private static final Pattern DURATION_BEFORE = NormalizedText.pattern(B + "(?:in|within|inside|under|after|over the next|"
       + "in the next|within the next|during the next|for the next|in another|another|next|coming|over|dalam|"
       + "dalam waktu|setelah|sesudah|selepas|lepas|kurang dari) (?:about |around |approx\\.? |roughly |~ ?)?"
       + "(?:the next )?(?<n>" + COUNT + ")(?:\\s?(?:-|to|or)\\s?(?<n2>" + COUNT + "))? ?(?<unit>" + UNIT_NAMES + ")" + E);
-  private static final Pattern DURATION_AFTER = folded(B + "(?<n>" + COUNT + ")(?:\\s?(?:-|to|se)\\s?(?<n2>" + COUNT
+  private static final Pattern DURATION_AFTER = NormalizedText.pattern(B + "(?<n>" + COUNT + ")(?:\\s?(?:-|to|se)\\s?(?<n2>" + COUNT
       + "))? (?<unit>" + UNIT_NAMES + ") (?:me|mein|mai|mei|ke andar|ke bheetar|ke baad|ke bad|baad|lagi|ke depan|"
       + "kedepan|में|के अंदर|के भीतर|के बाद|बाद)" + E);
-  private static final Pattern DURATION_ARABIC = folded(B + "(?:خلال|بعد|في غضون|في خلال|بغضون) (?:(?<n>" + COUNT
+  private static final Pattern DURATION_ARABIC = NormalizedText.pattern(B + "(?:خلال|بعد|في غضون|في خلال|بغضون) (?:(?<n>" + COUNT
       + ") )?(?<unit>" + Amounts.alternation(UNIT_OF_DUAL.keySet()) + "|" + UNIT_NAMES + ")" + E);
   /** Bahasa "seminggu lagi", "dalam sebulan": se- is "one". */
-  private static final Pattern DURATION_SE = folded(B + "(?:(?:dalam|dalam waktu|setelah|kurang dari) se(?<unit>hari|"
+  private static final Pattern DURATION_SE = NormalizedText.pattern(B + "(?:(?:dalam|dalam waktu|setelah|kurang dari) se(?<unit>hari|"
       + "minggu|bulan|tahun)(?: lagi)?|se(?<unit2>hari|minggu|bulan|tahun) lagi)" + E);
 
-  private static final Pattern YEAR = folded(B + "(?:(?<mod>in|by|till|until|before|after|from|around|during|early|mid|"
+  private static final Pattern YEAR = NormalizedText.pattern(B + "(?:(?<mod>in|by|till|until|before|after|from|around|during|early|mid|"
       + "middle of|late|end of|start of|beginning of|sometime in|tahun|awal|akhir|pertengahan|في|عام|سنه) )?(?<y>20\\d\\d)"
       + E);
 
-  private static final Pattern WEEKDAY = folded(B + "(?:(?<past>last|past|previous|pichle|pichhle|pichla|पिछले) )?"
+  private static final Pattern WEEKDAY = NormalizedText.pattern(B + "(?:(?<past>last|past|previous|pichle|pichhle|pichla|पिछले) )?"
       + "(?:(?<pre>this|next|coming|on|by|till|until|before|agle|is|iss|يوم|hari) )?(?<w>"
       + Amounts.alternation(WEEKDAYS.keySet()) + ")" + E + "(?<pastafter> (?:lalu|kemarin|الماضي|الفائت))?");
 
@@ -604,30 +601,30 @@ final class TimelinePhrases {
   private record Relative(Pattern pattern, BiFunction<Matcher, LocalDate, Hit> resolve) {}
 
   private static Relative day(String phrases, int plusDays) {
-    return new Relative(folded(B + "(?:" + phrases + ")" + E), (m, today) -> date(m, today.plusDays(plusDays),
+    return new Relative(NormalizedText.pattern(B + "(?:" + phrases + ")" + E), (m, today) -> date(m, today.plusDays(plusDays),
         Precision.DAY));
   }
 
   private static final List<Relative> RELATIVE = List.of(
-      new Relative(folded(B + "(?:end of next month|end of the next month|next month end|agle mahine ke (?:end|aakhir|"
+      new Relative(NormalizedText.pattern(B + "(?:end of next month|end of the next month|next month end|agle mahine ke (?:end|aakhir|"
           + "akhir)|akhir bulan depan|نهايه الشهر (?:القادم|الجاي|المقبل))" + E),
           (m, today) -> date(m, today.plusMonths(1).with(TemporalAdjusters.lastDayOfMonth()), Precision.DAY)),
-      new Relative(folded(B + "(?:(?:start|beginning) of (?:the )?next month|early next month|next month start|"
+      new Relative(NormalizedText.pattern(B + "(?:(?:start|beginning) of (?:the )?next month|early next month|next month start|"
           + "agle mahine ki shuru\\p{L}*|agle mahine ke shuru\\p{L}*|awal bulan depan|بدايه الشهر (?:القادم|الجاي|"
           + "المقبل))" + E),
           (m, today) -> date(m, today.plusMonths(1).withDayOfMonth(1), Precision.DAY)),
-      new Relative(folded(B + "(?:early next year|beginning of next year|start of next year|next year start|"
+      new Relative(NormalizedText.pattern(B + "(?:early next year|beginning of next year|start of next year|next year start|"
           + "agle saal ki shuru\\p{L}*|agle saal ke shuru\\p{L}*|awal tahun depan|بدايه (?:السنه|العام) (?:القادم|"
           + "القادمه|الجاي|الجايه|المقبل))" + E),
           (m, today) -> date(m, LocalDate.of(today.getYear() + 1, 1, 1), Precision.MONTH)),
-      new Relative(folded(B + "(?:mid next year|middle of next year|mid of next year|pertengahan tahun depan)" + E),
+      new Relative(NormalizedText.pattern(B + "(?:mid next year|middle of next year|mid of next year|pertengahan tahun depan)" + E),
           (m, today) -> date(m, LocalDate.of(today.getYear() + 1, 6, 1), Precision.MONTH)),
-      new Relative(folded(B + "(?:end of next year|late next year|akhir tahun depan)" + E),
+      new Relative(NormalizedText.pattern(B + "(?:end of next year|late next year|akhir tahun depan)" + E),
           (m, today) -> date(m, LocalDate.of(today.getYear() + 1, 12, 1), Precision.MONTH)),
-      new Relative(folded(B + "(?:(?:new|next|coming|naya|naye|agle) (?:financial|fiscal|fin) year|new fy|next fy|"
+      new Relative(NormalizedText.pattern(B + "(?:(?:new|next|coming|naya|naye|agle) (?:financial|fiscal|fin) year|new fy|next fy|"
           + "start of (?:the )?(?:new )?financial year|नया वित्त वर्ष|नए वित्त वर्ष|tahun fiskal baru)" + E),
           (m, today) -> date(m, nextMonthOf(today, 4), Precision.MONTH)),
-      new Relative(folded(B + "(?:end of (?:the )?(?:financial|fiscal) year|fy end|financial year end|"
+      new Relative(NormalizedText.pattern(B + "(?:end of (?:the )?(?:financial|fiscal) year|fy end|financial year end|"
           + "year[- ]end closing)" + E),
           (m, today) -> date(m, nextMonthOf(today, 3), Precision.MONTH)),
       day("day after tomorrow|parso|parson|parsoon|lusa|بعد بكره|بعد بكرا|परसों", 2),
@@ -636,26 +633,26 @@ final class TimelinePhrases {
           + "غدا|bukra|कल", 1),
       day("next week|next wk|coming week|the following week|agle hafte|agle week|next hafte|aane wale hafte|"
           + "minggu depan|pekan depan|minggu hadapan|الاسبوع (?:الجاي|القادم|المقبل)|अगले हफ्ते|अगले सप्ताह|अगले वीक", 7),
-      new Relative(folded(B + "(?:this weekend|the weekend|weekend|is weekend|hujung minggu|akhir pekan|akhir minggu|"
+      new Relative(NormalizedText.pattern(B + "(?:this weekend|the weekend|weekend|is weekend|hujung minggu|akhir pekan|akhir minggu|"
           + "الويكند|نهايه الاسبوع|वीकेंड)" + E),
           (m, today) -> date(m, today.with(TemporalAdjusters.nextOrSame(DayOfWeek.SATURDAY)), Precision.DAY)),
       day("this week|this wk|within the week|within this week|by the end of the week|end of (?:the|this) week|"
           + "is hafte|iss hafte|isi hafte|is week|iss week|isi week|hafte bhar (?:me|mein)|minggu ini|pekan ini|"
           + "هذا الاسبوع|هالاسبوع|خلال الاسبوع|इस हफ्ते|इसी हफ्ते|इस सप्ताह|इसी सप्ताह|इस वीक", 3),
-      new Relative(folded(B + "(?:end of (?:the|this) month|month end|month-end|monthend|mahine ke (?:end|aakhir|"
+      new Relative(NormalizedText.pattern(B + "(?:end of (?:the|this) month|month end|month-end|monthend|mahine ke (?:end|aakhir|"
           + "akhir|last)|akhir bulan|hujung bulan|نهايه الشهر|اخر الشهر|महीने के अंत|महीने के आखिर)" + E),
           (m, today) -> date(m, today.with(TemporalAdjusters.lastDayOfMonth()), Precision.DAY)),
-      new Relative(folded(B + "(?:this month|within this month|within the month|is mahine|isi mahine|iss mahine|"
+      new Relative(NormalizedText.pattern(B + "(?:this month|within this month|within the month|is mahine|isi mahine|iss mahine|"
           + "is month|bulan ini|bulan ni|هذا الشهر|هالشهر|خلال الشهر|इस महीने|इसी महीने)" + E),
           (m, today) -> date(m, today.withDayOfMonth(1), Precision.MONTH)),
-      new Relative(folded(B + "(?:next month|coming month|following month|agle mahine|agle month|next mahine|"
+      new Relative(NormalizedText.pattern(B + "(?:next month|coming month|following month|agle mahine|agle month|next mahine|"
           + "aane wale mahine|bulan depan|bulan hadapan|الشهر (?:القادم|الجاي|المقبل)|अगले महीने|अगले माह)" + E),
           (m, today) -> date(m, today.withDayOfMonth(1).plusMonths(1), Precision.MONTH)),
-      new Relative(folded(B + "(?:end of (?:the|this) year|year end|year-end|yearend|by the end of the year|"
+      new Relative(NormalizedText.pattern(B + "(?:end of (?:the|this) year|year end|year-end|yearend|by the end of the year|"
           + "(?:is )?saal ke (?:end|aakhir|akhir)|akhir tahun|hujung tahun|نهايه السنه|اخر السنه|साल के अंत|"
           + "this year|within this year|is saal|isi saal|tahun ini|هذه السنه|هالسنه|इस साल|इसी साल)" + E),
           (m, today) -> date(m, LocalDate.of(today.getYear(), 12, 31), Precision.DAY)),
-      new Relative(folded(B + "(?:next year|coming year|following year|agle saal|agle sal|next saal|aane wale saal|"
+      new Relative(NormalizedText.pattern(B + "(?:next year|coming year|following year|agle saal|agle sal|next saal|aane wale saal|"
           + "tahun depan|tahun hadapan|(?:السنه|العام) (?:القادم|القادمه|الجاي|الجايه|المقبل|المقبله)|अगले साल|"
           + "अगले वर्ष)" + E),
           (m, today) -> band(m, TimelineExtractor.EXPLORING)));

@@ -219,13 +219,7 @@ class BudgetExtractorTest {
         + "budget under upto max tak sampai per month a year ٠١٢٣٤٥٦٧٨٩ ०१२३४५६७८९ लाख करोड़ हज़ार ألف مليون درهم "
         + "الميزانية बजट 😀\n|";
     for (int i = 0; i < 5_000; i++) {
-      StringBuilder text = new StringBuilder();
-      int length = random.nextInt(120);
-      for (int j = 0; j < length; j++) {
-        if (random.nextInt(4) == 0) text.append((char) random.nextInt(0x3000));
-        else text.append(alphabet.charAt(random.nextInt(alphabet.length())));
-      }
-      String message = text.toString();
+      String message = RandomMessages.next(random, alphabet, 120);
       Optional<Budget> budget = extractor.extract(message);
       budget.ifPresent(b -> {
         assertThat(message).contains(b.text());
