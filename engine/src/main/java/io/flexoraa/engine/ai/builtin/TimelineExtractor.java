@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  *
  * <p>{@link TimelinePhrases} reads every timing phrase; this class decides which one is the lead's purchase
  * timeline, in this order: paying or booking now (IMMEDIATE, even for a later trip); else the earliest purchase or
- * start date or urgency the lead states; else "just looking" / "no hurry" (EXPLORING); else the date of a meeting,
+ * start date or urgency the lead states; else a "now" beside doing something; else "just looking" / "no hurry"
+ * (EXPLORING); else the date of a meeting,
  * call, visit or demo the lead asks for. Phrases that time something else are dropped: a complaint or support
  * request (an order that is late, a login that fails, "where is my voucher"), the past ("since Monday", "last
  * Saturday", "kal bheja tha"), our replies and documents ("send the quote by tomorrow"), what the seller said ("you
@@ -56,6 +57,7 @@ public final class TimelineExtractor {
     boolean transact = false;
     boolean explore = false;
     String purchase = null;
+    String weak = null;
     String meeting = null;
     for (Hit hit : phrases.find(folded, today)) {
       if (hit.kind() == Kind.TRANSACT) {
@@ -82,10 +84,12 @@ public final class TimelineExtractor {
       String band = hit.category() != null ? hit.category() : bandOf(date, hit.precision(), today);
       if (band == null) continue;
       if (MEETING.matcher(clause).find()) meeting = earlier(meeting, band);
+      else if (hit.kind() == Kind.WEAK) weak = earlier(weak, band);
       else purchase = earlier(purchase, band);
     }
     if (transact) return Optional.of(IMMEDIATE);
     if (purchase != null) return Optional.of(purchase);
+    if (weak != null) return Optional.of(weak);
     if (explore) return Optional.of(EXPLORING);
     return Optional.ofNullable(meeting);
   }

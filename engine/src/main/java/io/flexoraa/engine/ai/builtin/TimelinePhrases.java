@@ -67,6 +67,7 @@ final class TimelinePhrases {
     finder.each(NOT_TIMING, (m, day) -> null);
     finder.categories(EXPLORE, Kind.EXPLORE, TimelineExtractor.EXPLORING);
     finder.categories(TRANSACT, Kind.TRANSACT, TimelineExtractor.IMMEDIATE);
+    finder.each(FORM_BAND, TimelinePhrases::formBand);
     finder.each(FESTIVAL, this::festival);
     finder.each(NUMERIC_DATE, TimelinePhrases::numericDate);
     finder.each(DAY_MONTH, TimelinePhrases::dayMonth);
@@ -144,6 +145,17 @@ final class TimelinePhrases {
     boolean after = AFTER_WORDS.contains(mod.strip());
     var day = after ? festivals.after(festival, today) : festivals.next(festival, today);
     return day.map(d -> date(m, d, Precision.DAY)).orElse(null);
+  }
+
+  /** A form's own timeline choice: "Timeline: 1-3 months" is read as a duration, "Timeline: 3-6MO" as the band. */
+  private static Hit formBand(Matcher m, LocalDate today) {
+    String band = m.group("band").replace(" ", "").toUpperCase(java.util.Locale.ROOT);
+    return switch (band) {
+      case "1-3MO", "1-3MONTHS" -> band(m, TimelineExtractor.ONE_TO_THREE_MONTHS);
+      case "3-6MO", "3-6MONTHS" -> band(m, TimelineExtractor.THREE_TO_SIX_MONTHS);
+      case "6+MONTHS", "6+MO", "EXPLORING" -> band(m, TimelineExtractor.EXPLORING);
+      default -> band(m, TimelineExtractor.IMMEDIATE);
+    };
   }
 
   private static Hit numericDate(Matcher m, LocalDate today) {
@@ -513,6 +525,9 @@ final class TimelinePhrases {
 
   private static final Pattern EXPLORE = NormalizedText.pattern(B + "(?:just (?:looking|browsing|exploring|researching|comparing)|"
       + "only (?:looking|browsing|exploring)|exploring options|"
+      + "no immediate (?:plans?|need|requirement)|nothing immediate|not immediately|"
+      + "(?:buy|purchase|decide|think|plan|see|dekhenge|lenge|lunga|karenge) (?:it )?later|maybe later|later on|"
+      + "baad (?:me|mein) dekhenge|nanti (?:dulu|saja|aja)|بعدين|لاحقا|"
       + "window shopping|no hurry|no rush|in no hurry|not in (?:a|any) hurry|not in a rush|no urgency|not urgent|"
       + "nothing urgent|not immediately|not right now|not now|not anytime soon|not soon|someday|some day|"
       + "sometime in (?:the )?future|in (?:the )?(?:near |distant )?future|down the line|planning stage|early stage|"
@@ -540,6 +555,9 @@ final class TimelinePhrases {
 
   private static final Pattern WEAK = NormalizedText.pattern(B + "(?:right now|now|abhi|sekarang|skrg|الحين|الان|अभी|soon|"
       + "shortly|fast|quick|quickly|cepat|jaldi hi)" + E);
+
+  private static final Pattern FORM_BAND = NormalizedText.pattern(B + "(?:timeline|timeframe|time frame|purchase timeline)"
+      + "\\s?[:-]\\s?(?<band>1-3\\s?mo|3-6\\s?mo|1-3 months|3-6 months|6\\+ ?months|6\\+ ?mo|exploring|immediate)" + E);
 
   private static final String MOD_BEFORE = "before|by|till|until|for|on|around|during|in|after|post|sebelum|setelah|"
       + "sesudah|selepas|lepas|habis|abis|pas|menjelang|jelang|قبل|بعد|في|خلال|حتى";
@@ -577,6 +595,7 @@ final class TimelinePhrases {
       + "(?<post> (?:me|mein|se pehle|ke baad|tak|में|से पहले|के बाद|तक)" + E + ")?");
 
   private static final Pattern DURATION_BEFORE = NormalizedText.pattern(B + "(?:in|within|inside|under|after|over the next|"
+      + "(?:timeline|timeframe|time frame|eta|start|starting)\\s?[:-]?|"
       + "in the next|within the next|during the next|for the next|in another|another|next|coming|over|dalam|"
       + "dalam waktu|setelah|sesudah|selepas|lepas|kurang dari) (?:about |around |approx\\.? |roughly |~ ?)?"
       + "(?:the next )?(?<n>" + COUNT + ")(?:\\s?(?:-|to|or)\\s?(?<n2>" + COUNT + "))? ?(?<unit>" + UNIT_NAMES + ")" + E);
@@ -621,7 +640,8 @@ final class TimelinePhrases {
           (m, today) -> date(m, LocalDate.of(today.getYear() + 1, 6, 1), Precision.MONTH)),
       new Relative(NormalizedText.pattern(B + "(?:end of next year|late next year|akhir tahun depan)" + E),
           (m, today) -> date(m, LocalDate.of(today.getYear() + 1, 12, 1), Precision.MONTH)),
-      new Relative(NormalizedText.pattern(B + "(?:(?:new|next|coming|naya|naye|agle) (?:financial|fiscal|fin) year|new fy|next fy|"
+      new Relative(NormalizedText.pattern(B + "(?:(?:new|next|coming|naya|naye|agle) (?:financial|fiscal|fin) year|"
+          + "(?:new|next|coming) fiscal|new fy|next fy|"
           + "start of (?:the )?(?:new )?financial year|नया वित्त वर्ष|नए वित्त वर्ष|tahun fiskal baru)" + E),
           (m, today) -> date(m, nextMonthOf(today, 4), Precision.MONTH)),
       new Relative(NormalizedText.pattern(B + "(?:end of (?:the )?(?:financial|fiscal) year|fy end|financial year end|"

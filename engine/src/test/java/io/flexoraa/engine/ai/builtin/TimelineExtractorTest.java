@@ -111,6 +111,15 @@ class TimelineExtractorTest {
         arguments("in June probably", nov, "EXPLORING"),
         arguments("بعد سنة تقريباً", nov, "EXPLORING"),
         arguments("2 saal baad lenge", nov, "EXPLORING"),
+        // web-form fields
+        arguments("Name: Ravi | Timeline: 1-3 months | Budget: 2L", nov, "1-3MO"),
+        arguments("Timeline - ASAP", nov, "IMMEDIATE"),
+        arguments("Start date: Jan 2027 | Mode: online", nov, "1-3MO"),
+        arguments("No immediate plans, maybe in a year or two", nov, "EXPLORING"),
+        arguments("just wanted the price, will buy later", nov, "EXPLORING"),
+        arguments("exploring vendors for next fiscal", nov, "3-6MO"),
+        // a stated date wins over a bare "now"
+        arguments("our contract ends on 31 March, we want to look at options now", nov, "3-6MO"),
         // an explicit date wins over "not urgent"
         arguments("Not urgent, maybe in February", nov, "1-3MO"),
         // the same words on other days
