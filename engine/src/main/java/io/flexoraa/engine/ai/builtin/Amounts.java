@@ -105,8 +105,10 @@ final class Amounts {
       + "|eur|euros|euro|gbp|pounds|sar|riyals|riyal|qar|kwd|omr)" + E + "|"
       + NormalizedText.foldPattern("रुपये|रुपए|रुपया|रुपैया|रु\\.?|درهم|دراهم|ريال|د\\.?\\s?إ") + "|₹|\\$|€|£)");
 
-  private static final Pattern COMPOUND = Pattern.compile("\\s?(?:and|aur|" + NormalizedText.foldPattern("और") + ")?\\s?");
-  private static final Pattern RANGE_SEPARATOR = Pattern.compile("\\s{0,2}(?:-{1,2}|~|to|se|till|" + NormalizedText.foldPattern(
+  private static final Pattern COMPOUND = Pattern.compile("\\s?(?:and|aur|"
+      + "" + NormalizedText.foldPattern("और") + ")?\\s?");
+  private static final Pattern RANGE_SEPARATOR = Pattern.compile("\\s{0,2}(?:-{1,2}|~|to|se|till|"
+      + "" + NormalizedText.foldPattern(
       "से|sampai|hingga|s/d|sd|إلى|الى|and|aur|और|dan|و") + ")\\s{0,2}");
   private static final Pattern BETWEEN = Pattern.compile(
       B + NormalizedText.foldPattern("(?:between|beech|bich|बीच|antara|بين)") + E);
@@ -140,7 +142,8 @@ final class Amounts {
   private static final Pattern PHONE = Pattern.compile("\\+?\\d[\\d -]{8,16}\\d");
   private static final Pattern IDENTIFIER_WORD = Pattern.compile(B + NormalizedText.foldPattern(
       "(?:no\\.?|number|num|id|order|invoice|inv|ref|reference|pnr|ticket|sku|model|plot|flat|unit|room|pin|pincode"
-          + "|code|otp|tower|floor|sector|block|phase|gate|house|shop|apt|door|nomor|nombor|नंबर|नम्बर|رقم)") + "\\s?[:#.]?\\s?$");
+          + "|code|otp|tower|floor|sector|block|phase|gate|house|shop|apt|door|nomor|nombor|नंबर|नम्बर|"
+          + "رقم)") + "\\s?[:#.]?\\s?$");
 
   private static final Map<String, String> CURRENCY_CODES = currencyCodes();
 
@@ -358,7 +361,8 @@ final class Amounts {
     }
     if (w.equals("ribu") || w.equals("rebu") || w.equals("rb")) return Scale.RIBU;
     if (w.startsWith("l") || w.equals("लाख")) return Scale.LAKH;
-    if (w.startsWith("cr") || w.startsWith("kar") || w.startsWith(NormalizedText.foldPattern("करोड"))) return Scale.CRORE;
+    if (w.startsWith("cr") || w.startsWith("kar")
+        || w.startsWith(NormalizedText.foldPattern("करोड"))) return Scale.CRORE;
     if (w.startsWith("jt") || w.equals("juta") || w.equals("jta")) return Scale.JUTA;
     if (w.startsWith("b") || w.startsWith("mili") || w.startsWith("mily")) return Scale.BILLION;
     return Scale.MILLION;

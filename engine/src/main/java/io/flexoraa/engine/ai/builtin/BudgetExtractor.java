@@ -3,6 +3,7 @@ package io.flexoraa.engine.ai.builtin;
 import static io.flexoraa.engine.ai.builtin.Amounts.B;
 import static io.flexoraa.engine.ai.builtin.Amounts.E;
 import static io.flexoraa.engine.ai.builtin.Amounts.lookBehind;
+import static io.flexoraa.engine.ai.builtin.NormalizedText.pattern;
 
 import com.typesafe.config.Config;
 import io.flexoraa.engine.ai.Budget;
@@ -76,7 +77,9 @@ public final class BudgetExtractor {
     Optional<BigDecimal> perUsd = rates.perUsd(currency);
     if (perUsd.isEmpty() || perUsd.get().signum() <= 0) return Optional.empty();
     BigDecimal amount = best.amount.value();
-    if (best.amount.scale() == Amounts.Scale.M && currency.equals("IDR")) amount = amount.multiply(BigDecimal.valueOf(1_000));
+    if (best.amount.scale() == Amounts.Scale.M && currency.equals("IDR")) {
+      amount = amount.multiply(BigDecimal.valueOf(1_000)); // "1,2 M" in rupiah is miliar
+    }
     amount = amount.stripTrailingZeros();
     if (amount.scale() < 0) amount = amount.setScale(0);
     long usd = amount.divide(perUsd.get(), 0, RoundingMode.HALF_UP).longValue();
@@ -137,11 +140,13 @@ public final class BudgetExtractor {
       }
     }
 
-    if (RIGHT_NEGATIVE.matcher(text).region(right, Math.min(clauseEnd, commaAfter(text, right))).lookingAt()) return null;
+    int phraseEnd = Math.min(clauseEnd, commaAfter(text, right));
+    if (RIGHT_NEGATIVE.matcher(text).region(right, phraseEnd).lookingAt()) return null;
 
     int strength = 0;
     Cue cue = lastCue(text, clauseStart, left);
-    if (cue != null && (!gapIsShort(text, cue.end(), left, amounts) || lookBehind(OVER_BEFORE, text, cue.start(), 20).find())) {
+    if (cue != null && (!gapIsShort(text, cue.end(), left, amounts)
+        || lookBehind(OVER_BEFORE, text, cue.start(), 20).find())) {
       cue = null;
     }
     if (cue != null) {
@@ -288,35 +293,41 @@ public final class BudgetExtractor {
   }
 
 
-  private static final Pattern ABBREVIATIONS = Pattern.compile("rs|no|nos|approx|appx|max|min|mr|mrs|ms|dr|st|p|m|a|ft|sq|"
+  private static final Pattern ABBREVIATIONS = Pattern.compile("rs|no|nos|approx|appx|max|min|mr|mrs|ms|dr|st|p|m|a|"
+      + "ft|sq|"
       + "vs|etc|pvt|ltd|inc|co|dhs|rp");
 
   private static final Pattern STATED_1K_5K = Pattern.compile(B + "\\$?1k\\s?-\\s?\\$?5k" + E);
 
   /** Budget words (group "word") and spending verbs. */
-  private static final Pattern CUE = NormalizedText.pattern(B + "(?:(?<word>budget\\p{L}*|budjet|bajet|bajat|badget|bujet|बजट|anggaran\\p{L}*"
+  private static final Pattern CUE = pattern(B + "(?:(?<word>budget\\p{L}*|budjet|bajet|bajat|badget|bujet|बजट|"
+      + "anggaran\\p{L}*"
       + "|(?:و|ف|ب|ل)?(?:ال)?ميزاني\\p{L}*|price range|range|dana)|"
       + "(?:can|could|will|would|wanna|want to|willing to|ready to|looking to|plan to|planning to|able to|prepared to|"
       + "happy to|cant|can't|cannot|won't|wont)\\s(?:spend|pay|invest|afford|go)|afford|spend|spending|invest|"
       + "can do|could do|can offer|could offer|can give|de sakta|de sakte|de sakti|de dunga|de denge|"
-      + "i have|i've got|we have|we've got|i only have|we only have|mere paas|mere pass|mere pas|hamare paas|hamare pass|"
+      + "i have|i've got|we have|we've got|i only have|we only have|mere paas|mere pass|mere pas|hamare paas|"
+      + "hamare pass|"
       + "hamare pas|मेरे पास|हमारे पास|عندي|عندنا|معي|saya punya|saya ada|aku punya|ada dana|"
-      + "can go up ?to|stretch(?: up)? to|allocated|allocate|set aside|earmarked|sanctioned|approved budget|kharch\\p{L}*|karch\\p{L}*|खर्च|laga sak\\p{L}*|lagane|lagana|de sak\\p{L}*|"
+      + "can go up ?to|stretch(?: up)? to|allocated|allocate|set aside|earmarked|sanctioned|approved budget|"
+      + "kharch\\p{L}*|karch\\p{L}*|खर्च|laga sak\\p{L}*|lagane|lagana|de sak\\p{L}*|"
       + "दे सक\\p{L}*|mampu|sanggup|siap bayar|bisa bayar|mampu bayar|sedia bayar|boleh bayar|"
       + "(?:اقدر|أقدر|اقدر|مستعد)\\s?(?:ادفع|أدفع)|ادفع|أدفع|بدفع)" + E);
 
   /** Before the amount: a limit kept in the budget text (group limit), one left out (limitx), or an approximation. */
-  private static final Pattern QUALIFIER_BEFORE = NormalizedText.pattern(B + "(?:"
-      + "(?<limit>under|below|upto|up to|max\\.?|maximum|within|maks\\.?|maksimal|maksimum|di ?bawah|bawah|hingga|sampai|"
+  private static final Pattern QUALIFIER_BEFORE = pattern(B + "(?:"
+      + "(?<limit>under|below|upto|up to|max\\.?|maximum|within|maks\\.?|maksimal|maksimum|di ?bawah|bawah|hingga|"
+      + "sampai|"
       + "في حدود|بحدود|حدود|لحد|الى حد)"
       + "|(?<limitx>not more than|no more than|not exceeding|less than|lower than|at ?most|kurang dari|tidak lebih dari"
-      + "|اقل من|أقل من|لا يتجاوز|ما يزيد عن)"
+      + "|اقل من|أقل من|لا يتجاوز|لا تتجاوز|ما يزيد عن)"
       + "|(?<floor>more than|over|above|starting|from|min\\.?|minimum)"
       + "|(?<approx>around|arround|about|approx\\.?|approximately|roughly|nearly|close to|somewhere around|lagbhag|"
       + "lagbag|karib|kareeb|kareb|takriban|takreeban|लगभग|करीब|तकरीबन|sekitar|kisaran|kira-kira|kurang lebih|"
       + "lebih kurang|حوالي|حوالى|تقريبا|between|btw))\\s{0,2}$|(?<approx2>~|≈|±)\\s{0,2}$");
 
-  private static final Pattern LIMIT_AFTER = NormalizedText.pattern("\\s{0,2}(?:(?:se|से) (?:zyada|jyada|upar|ज्यादा|ऊपर) (?:nahi|nahin|"
+  private static final Pattern LIMIT_AFTER = pattern("\\s{0,2}(?:(?:se|से) (?:zyada|jyada|upar|ज्यादा|ऊपर) (?:nahi|"
+      + "nahin|"
       + "nhi|नहीं)|tak|takk|tk|paryant|paryanta|parayant|sampai|max\\.?|"
       + "maximum|maks|tops|at most|or less|or below|or under|se kam|ke andar|ke under|ke niche|ke neeche|ke bheetar|"
       + "तक|पर्यंत|से कम|के अंदर|के भीतर)" + E);
@@ -327,45 +338,54 @@ public final class BudgetExtractor {
   private static final String UNIT = "unit|piece|pc|pcs|item|seat|user|employee|licen[cs]e|sq\\.?\\s?ft|sqft|sft|kg|"
       + "night|session|class|room|device|bottle|box|पीस|यूनिट|biji|buah|قطعه|حبه";
 
-  private static final Pattern PERIOD_AFTER = NormalizedText.pattern("\\s{0,2}(?:"
-      + "(?<monthly>(?:/\\s?|per\\s?|a\\s|an\\s|every\\s|each\\s|har\\s|in a\\s|prati\\s|प्रति\\s|हर\\s|tiap\\s|setiap\\s|كل\\s|في\\s?ال|بال)(?:"
+  private static final Pattern PERIOD_AFTER = pattern("\\s{0,2}(?:"
+      + "(?<monthly>(?:/\\s?|per\\s?|a\\s|an\\s|every\\s|each\\s|har\\s|in a\\s|prati\\s|प्रति\\s|हर\\s|tiap\\s|"
+      + "setiap\\s|كل\\s|في\\s?ال|بال)(?:"
       + MONTHLY + ")|monthly|p\\.m\\.?|pm|/m|mahina|mahine ka|maheene ka|महीने का|महीना|sebulan|bulanan|perbulan|"
       + "شهريا|شهري)"
-      + "|(?<yearly>(?:/\\s?|per\\s?|a\\s|an\\s|every\\s|each\\s|har\\s|prati\\s|प्रति\\s|हर\\s|tiap\\s|setiap\\s|كل\\s|في\\s?ال|بال)(?:"
+      + "|(?<yearly>(?:/\\s?|per\\s?|a\\s|an\\s|every\\s|each\\s|har\\s|prati\\s|प्रति\\s|हर\\s|tiap\\s|setiap\\s|"
+      + "كل\\s|في\\s?ال|بال)(?:"
       + YEARLY + ")|annually|yearly|p\\.a\\.?|pa|per annum|salana|saalana|सालाना|setahun|tahunan|سنويا|سنوي)"
-      + "|(?<person>(?:/\\s?|per\\s?|a\\s|each\\s|prati\\s|प्रति\\s|ل\\s?ل|لكل\\s)(?:" + PERSON + ")|pp|p\\.p\\.|per banda|"
+      + "|(?<person>(?:/\\s?|per\\s?|a\\s|each\\s|prati\\s|प्रति\\s|ل\\s?ل|لكل\\s)(?:" + PERSON + ")|pp|p\\.p\\.|"
+      + "per banda|"
       + "per bande|seorang|للشخص|للفرد)"
       + "|(?<unit>(?:/\\s?|per\\s?|a\\s|each\\s|prati\\s|प्रति\\s|لل|لكل\\s)(?:" + UNIT + ")|each|apiece))" + E);
 
-  private static final Pattern PERIOD_BEFORE = NormalizedText.pattern(B + "(?:"
-      + "(?<monthly>monthly|per month|a month|every month|har mahine(?: ka)?|mahine ka|mahina|महीने का|हर महीने|प्रति माह"
+  private static final Pattern PERIOD_BEFORE = pattern(B + "(?:"
+      + "(?<monthly>monthly|per month|a month|every month|har mahine(?: ka)?|mahine ka|mahina|महीने का|हर महीने|"
+      + "प्रति माह"
       + "|bulanan|per bulan|sebulan|شهريا|الشهري)"
       + "|(?<yearly>yearly|annual|annually|per year|per annum|saal ka|salana|सालाना|साल का|tahunan|per tahun|setahun|"
       + "سنويا|السنوي)"
       + "|(?<person>per person|per head|per pax|प्रति व्यक्ति|per orang|للشخص)"
       + "|(?<unit>per unit|per piece|per seat|प्रति पीस))\\s{0,2}$");
 
-  private static final Pattern PERIOD_ANYWHERE = NormalizedText.pattern(B + "(?:"
+  private static final Pattern PERIOD_ANYWHERE = pattern(B + "(?:"
       + "(?<monthly>monthly|per month|a month|every month|mahine|महीने|bulanan|per bulan|شهري\\p{L}*|الشهري\\p{L}*)"
-      + "|(?<yearly>yearly|annual|annually|per year|per annum|salana|सालाना|tahunan|per tahun|سنوي\\p{L}*|السنوي\\p{L}*)"
+      + "|(?<yearly>yearly|annual|annually|per year|per annum|salana|सालाना|tahunan|per tahun|سنوي\\p{L}*|"
+      + "السنوي\\p{L}*)"
       + "|(?<person>per person|per head|per pax|प्रति व्यक्ति|per orang)"
       + "|(?<unit>per unit|per piece|per seat))" + E);
 
   /** Right after the amount: a difference or someone else's figure ("3 lakh more", "50 hazar kam me", "de raha"). */
-  private static final Pattern RIGHT_NEGATIVE = NormalizedText.pattern("\\s{0,2}(?:[\\p{L}\\p{M}]+\\s){0,2}?(?:more|less|extra|cheaper|costlier|"
+  private static final Pattern RIGHT_NEGATIVE = pattern("\\s{0,2}(?:[\\p{L}\\p{M}]+\\s){0,2}?(?:more|less|extra|"
+      + "cheaper|costlier|"
       + "higher|lower|discount\\p{L}*|off|zyada|jyada|jada|zada|ziada|jyaada|kam|mehnga|mehenga|sasta|adhik|"
       + "ज्यादा|जादा|कम|अधिक|सस्ता|महंगा|lebih|kurang|murah|mahal|اكثر|أكثر|اقل|أقل|زياده|ارخص|اغلى|"
       + "de raha|de rahe|de rhe|kar raha|kar rahe|kar rha|me kar|mein kar|offer\\p{L}*|quot\\p{L}*|paid|diya|diye|"
-      + "refund\\p{L}*|loan|emi|salary|cover|insured|revenue|turnover|bill|invoice|दे रहा|दे रहे|कर रहा|में लगवा\\p{L}*)" + E);
+      + "refund\\p{L}*|loan|emi|salary|cover|insured|revenue|turnover|bill|invoice|दे रहा|दे रहे|कर रहा|"
+      + "में लगवा\\p{L}*)" + E);
 
   /** A budget word after the amount that is not the lead's: "6L over our budget", "above budget". */
-  private static final Pattern NOT_OWN_AFTER = NormalizedText.pattern(B + "(?:over|above|beyond|exceed\\p{L}*|out of|outside|more than|"
+  private static final Pattern NOT_OWN_AFTER = pattern(B + "(?:over|above|beyond|exceed\\p{L}*|out of|outside|"
+      + "more than|"
       + "zyada|jyada|se upar|से ऊपर|melebihi|lebih dari|فوق|اكثر من)" + E);
-  private static final Pattern OVER_BEFORE = NormalizedText.pattern(B + "(?:over|above|beyond|exceeds?|exceeding|out of|outside|more than|"
+  private static final Pattern OVER_BEFORE = pattern(B + "(?:over|above|beyond|exceeds?|exceeding|out of|outside|"
+      + "more than|"
       + "off|melebihi|lebih dari|فوق|اكثر من|خارج)(?:\\s(?:our|my|the|your|its|their|hamare|mere))?\\s{0,2}$");
 
   /** Someone else's figure or another kind of money, whatever the cue. */
-  private static final Pattern HARD_NEGATIVE = NormalizedText.pattern(B + "(?:quot\\p{L}*|offer\\p{L}*|charg\\p{L}*|paid|already|"
+  private static final Pattern HARD_NEGATIVE = pattern(B + "(?:quot\\p{L}*|offer\\p{L}*|charg\\p{L}*|paid|already|"
       + "refund\\p{L}*|invoice\\p{L}*|bill|billed|bills|billing|loan\\p{L}*|emi|insur\\p{L}*|insured|cover|coverage|"
       + "premium|salary|salaries|ctc|income|earn\\p{L}*|revenue|turnover|gmv|doing|down\\s?payment|deposit\\p{L}*|"
       + "discount\\p{L}*|cashback|difference|valuation|mrp|asking|sold|selling|profit|margin|penalty|fine|sum|"
@@ -375,16 +395,16 @@ public final class BudgetExtractor {
       + "dibayar|sudah bayar|pinjaman|cicilan|gaji|tagihan|uang muka|penawaran|omzet|omset|diskon|potongan|asuransi|"
       + "premi)" + E);
   /** A price the lead asks about or reports, not one it sets: only weak cues give way to it. */
-  private static final Pattern SOFT_NEGATIVE = NormalizedText.pattern(B + "(?:price\\p{L}*|cost\\p{L}*|fee|fees|rate|rates|rent|"
+  private static final Pattern SOFT_NEGATIVE = pattern(B + "(?:price\\p{L}*|cost\\p{L}*|fee|fees|rate|rates|rent|"
       + "daam|dam|keemat|kimat|fees|फीस|कीमत|दाम|रेट|harga|biaya|tarif|سعر|السعر|تكلفه|الرسوم|vs|versus|"
       + "competitor\\p{L}*|dealer|vendor\\p{L}*|others?|their|they|someone|neighbou?r|padosi|पड़ोसी|doosr\\p{L}*|"
       + "dusr\\p{L}*|bahar)" + E);
 
-  private static final Pattern WANT_VERB = NormalizedText.pattern(B + "(?:" + NormalizedText.WANT_VERBS + ")" + E);
-  private static final Pattern FOR_BEFORE = NormalizedText.pattern(B + "(?:in|for|dalam|seharga|بسعر)\\s{0,2}$");
-  private static final Pattern FOR_AFTER = NormalizedText.pattern("\\s{0,2}(?:me|mein|mai|mei|में|ke andar|tak)" + E);
+  private static final Pattern WANT_VERB = pattern(B + "(?:" + NormalizedText.WANT_VERBS + ")" + E);
+  private static final Pattern FOR_BEFORE = pattern(B + "(?:in|for|dalam|seharga|بسعر)\\s{0,2}$");
+  private static final Pattern FOR_AFTER = pattern("\\s{0,2}(?:me|mein|mai|mei|में|ke andar|tak)" + E);
 
-  private static final Pattern CURRENCY_NAMED = NormalizedText.pattern(B + "(?:usd|dollars?|aed|dirhams?|sgd|idr|rupiah|rupees?|inr|"
+  private static final Pattern CURRENCY_NAMED = pattern(B + "(?:usd|dollars?|aed|dirhams?|sgd|idr|rupiah|rupees?|inr|"
       + "myr|ringgit|درهم)" + E + "|₹|\\$");
   private static final Pattern HINGLISH = Pattern.compile(B + "(?:hai|hain|ka|ki|ke|chahiye|chaiye|mein|kya|aap|"
       + "hoga|karna|lena|tak|wala|wali|mujhe|humein|hume|bhai|ji)" + E);

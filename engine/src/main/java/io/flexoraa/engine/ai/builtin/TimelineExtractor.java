@@ -2,6 +2,7 @@ package io.flexoraa.engine.ai.builtin;
 
 import static io.flexoraa.engine.ai.builtin.Amounts.B;
 import static io.flexoraa.engine.ai.builtin.Amounts.E;
+import static io.flexoraa.engine.ai.builtin.NormalizedText.pattern;
 
 import io.flexoraa.engine.ai.builtin.TimelinePhrases.Hit;
 import io.flexoraa.engine.ai.builtin.TimelinePhrases.Kind;
@@ -19,8 +20,8 @@ import java.util.regex.Pattern;
  * <p>{@link TimelinePhrases} reads every timing phrase; this class decides which one is the lead's purchase
  * timeline, in this order: paying or booking now (IMMEDIATE, even for a later trip); else the earliest purchase or
  * start date or urgency the lead states; else a "now" beside doing something; else "just looking" / "no hurry"
- * (EXPLORING); else the date of a meeting,
- * call, visit or demo the lead asks for. Phrases that time something else are dropped: a complaint or support
+ * (EXPLORING); else the date of a meeting, call, visit or demo the lead asks for. Phrases that time something else
+ * are dropped: a complaint or support
  * request (an order that is late, a login that fails, "where is my voucher"), the past ("since Monday", "last
  * Saturday", "kal bheja tha"), our replies and documents ("send the quote by tomorrow"), what the seller said ("you
  * said next week"), our results ("how many followers in a month"), and a bare "now" that is not about doing
@@ -135,7 +136,7 @@ public final class TimelineExtractor {
 
 
   /** A complaint or support request about something already bought. */
-  private static final Pattern SUPPORT = NormalizedText.pattern(B + "(?:not working|isn't working|doesn't work|does not work|"
+  private static final Pattern SUPPORT = pattern(B + "(?:not working|isn't working|doesn't work|does not work|"
       + "stopped working|not received|haven't received|have not received|didn't receive|did not receive|"
       + "still waiting|still not|no confirmation|no response|no reply|no update|where is my|where's my|"
       + "where is the (?:order|parcel|refund|voucher|delivery|invoice|ticket)|late|delayed|delay|refund\\p{L}*|"
@@ -146,16 +147,16 @@ public final class TimelineExtractor {
       + "belum sampai|belum diterima|belum datang|tidak bisa login|komplain|(?:وين|فين|اين) ال\\p{L}*|لم يصل|ما وصل|"
       + "ما رديتو|مارديتو|تاخير|مشكله|استرجاع|الغاء)" + E);
 
-  private static final Pattern PAST_BEFORE = NormalizedText.pattern(B + "(?:last|past|previous|since|pichle|pichhle|pichla|sejak|"
+  private static final Pattern PAST_BEFORE = pattern(B + "(?:last|past|previous|since|pichle|pichhle|pichla|sejak|"
       + "منذ|पिछले)\\s?$");
-  private static final Pattern PAST_AFTER = NormalizedText.pattern("\\s?(?:ago|back|pehle|pahle|पहले|lalu|yang lalu|ho gay\\p{L}*|"
+  private static final Pattern PAST_AFTER = pattern("\\s?(?:ago|back|pehle|pahle|पहले|lalu|yang lalu|ho gay\\p{L}*|"
       + "ho chuk\\p{L}*|हो गए|हो गया|se\\s(?:[\\p{L}\\p{M}]+\\s){0,3}(?:nahi|nhi|band))" + E);
-  private static final Pattern YESTERDAY_WORDS = NormalizedText.pattern("kal|kal hi|कल");
-  private static final Pattern PAST_VERB = NormalizedText.pattern(B + "(?:tha|thi|the|aaya|aayi|aya|ayi|bheja|bheji|bheje|kiya|kia|"
+  private static final Pattern YESTERDAY_WORDS = pattern("kal|kal hi|कल");
+  private static final Pattern PAST_VERB = pattern(B + "(?:tha|thi|the|aaya|aayi|aya|ayi|bheja|bheji|bheje|kiya|kia|"
       + "kari|kara|hua|hui|gaya|gayi|gya|gyi|diya|diye|mila|mili|liya|lia|था|थी|थे|आया|आई|भेजा|किया|हुआ|गया|दिया|"
       + "मिला|मिली)" + E);
   /** What the seller said or what already happened: "you said next week", "we met today at the expo". */
-  private static final Pattern QUOTED = NormalizedText.pattern(B + "(?:said|say|saying|says|told|promised|promise|claimed|bolte|bola|"
+  private static final Pattern QUOTED = pattern(B + "(?:said|say|saying|says|told|promised|promise|claimed|bolte|bola|"
       + "bole|kaha|kehte|bataya|janji|bilang|katanya|قلت\\p{L}*|وعد\\p{L}*|बोला|कहा|बताया|"
       + "met|visited|came|went|bought|purchased|paid|spoke|talked|received|saw|ordered|called|thanks for|"
       + "thank you for)" + E);
@@ -163,22 +164,23 @@ public final class TimelineExtractor {
    * Our replies, documents and hours: "send the quote by tomorrow", "would be emailed within 3 days", "is the offer
    * valid till 30th", "timings on Sunday".
    */
-  private static final Pattern OURS = NormalizedText.pattern(B + "(?:send|sent|share|shared|email\\p{L}*|mail|mailed|reply|replied|"
+  private static final Pattern OURS = pattern(B + "(?:send|sent|share|shared|email\\p{L}*|mail|mailed|reply|replied|"
       + "respond\\p{L}*|revert|get back|quote|quotation|proposal|brochure|catalog\\p{L}*|estimate|bhej\\p{L}*|"
       + "bhijwa\\p{L}*|kirim\\p{L}*|balas\\p{L}*|ارسل\\p{L}*|ترسل\\p{L}*|भेज\\p{L}*|reversed|refunded|resolved|fixed|"
       + "processed|dispatch\\p{L}*|valid|validity|expires?|offer ends|sale ends|timings?|opening hours|"
       + "working hours|office hours|opening|open on|open till|closed on)" + E);
   /** A question about our results: "how many followers can you get me in a month". */
-  private static final Pattern PERFORMANCE = NormalizedText.pattern(B + "(?:how many|how much|kitne|kitna|kitni|berapa banyak|"
+  private static final Pattern PERFORMANCE = pattern(B + "(?:how many|how much|kitne|kitna|kitni|berapa banyak|"
       + "berapa ramai|كم عدد|guarantee\\p{L}*|results?)" + E);
-  private static final Pattern NEGATION = NormalizedText.pattern(B + "(?:not|no|never|can't|cant|cannot|don't|dont|won't|wont|isn't|"
+  private static final Pattern NEGATION = pattern(B + "(?:not|no|never|can't|cant|cannot|don't|dont|won't|wont|isn't|"
       + "hard|difficult|tough|nahi|nahin|nhi|mat|tidak|nggak|gak|belum|bukan|لا|مو|مش|ما|नहीं|मत)" + E);
   /** Doing something: wanting or buying, paying, booking, starting. */
-  private static final Pattern ACTION = NormalizedText.pattern(B + "(?:" + NormalizedText.WANT_VERBS + "|pay|paying|book|"
+  private static final Pattern ACTION = pattern(B + "(?:" + NormalizedText.WANT_VERBS + "|pay|paying|book|"
       + "order|start|begin|join|sign|get|send|sending|transfer|deliver|delivery|move|shift|install|launch|live|"
       + "finali[sz]e|close|deal|advance|payment|karna|karni|pesan|ambil|احجز)" + E);
   /** A meeting, call, visit or demo: its date counts only when no purchase date is given. */
-  private static final Pattern MEETING = NormalizedText.pattern(B + "(?:call|calls|meeting|meet|visit|site visit|demo|appointment|appt|"
+  private static final Pattern MEETING = pattern(B + "(?:call|calls|meeting|meet|visit|site visit|demo|appointment|"
+      + "appt|"
       + "test drive|test-drive|testdrive|consultation|consult|viewing|walkthrough|tour|slot|slots|zoom|gmeet|"
       + "come over|come by|drop by|stop by|come to|come for|aa sakta|aa sakte|aa jau|aaun|aau|milna|milte|mil sakte|"
       + "baat kar\\p{L}*|dekhne|see the|show me|अपॉइंटमेंट|मिलना|मिलते|विजिट|कॉल|देखने|ketemu|bertemu|kunjungan|"

@@ -2,15 +2,30 @@ package io.flexoraa.engine.ai.builtin;
 
 import static io.flexoraa.engine.ai.builtin.Amounts.B;
 import static io.flexoraa.engine.ai.builtin.Amounts.E;
+import static io.flexoraa.engine.ai.builtin.CalendarWords.AFTER_WORDS;
+import static io.flexoraa.engine.ai.builtin.CalendarWords.AMBIGUOUS_MONTHS;
+import static io.flexoraa.engine.ai.builtin.CalendarWords.BEFORE_WORDS;
+import static io.flexoraa.engine.ai.builtin.CalendarWords.COUNT;
+import static io.flexoraa.engine.ai.builtin.CalendarWords.COUNT_WORDS;
+import static io.flexoraa.engine.ai.builtin.CalendarWords.FESTIVAL_NAMES;
+import static io.flexoraa.engine.ai.builtin.CalendarWords.MONTHS;
+import static io.flexoraa.engine.ai.builtin.CalendarWords.MONTH_NAMES;
+import static io.flexoraa.engine.ai.builtin.CalendarWords.ORDINALS;
+import static io.flexoraa.engine.ai.builtin.CalendarWords.PAST_WORDS;
+import static io.flexoraa.engine.ai.builtin.CalendarWords.SEASONS;
+import static io.flexoraa.engine.ai.builtin.CalendarWords.SHORT_WEEKDAYS;
+import static io.flexoraa.engine.ai.builtin.CalendarWords.UNITS;
+import static io.flexoraa.engine.ai.builtin.CalendarWords.UNIT_NAMES;
+import static io.flexoraa.engine.ai.builtin.CalendarWords.UNIT_OF_DUAL;
+import static io.flexoraa.engine.ai.builtin.CalendarWords.WEEKDAYS;
+import static io.flexoraa.engine.ai.builtin.NormalizedText.pattern;
 
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.regex.Matcher;
@@ -208,14 +223,16 @@ final class TimelinePhrases {
     if (mod != null && PAST_WORDS.contains(mod)) return null; // "since January", "last March"
     LocalDate first = LocalDate.of(year != null ? Integer.parseInt(year) : today.getYear(), month, 1);
     if (year == null && first.isBefore(today.withDayOfMonth(1))) first = first.plusYears(1);
-    if (year == null && "next".equals(mod) && first.getMonthValue() == today.getMonthValue()) first = first.plusYears(1);
+    if (year == null && "next".equals(mod)
+        && first.getMonthValue() == today.getMonthValue()) first = first.plusYears(1);
     if (first.isBefore(today.withDayOfMonth(1))) return null;
     LocalDate named = first;
     if (mod != null && BEFORE_WORDS.contains(mod) || post != null && BEFORE_WORDS.contains(post)) {
       // "before March": February at the latest; "not ... before March": March
       return new Hit(m.start(), m.end(), Kind.DATE, null, first.minusMonths(1), Precision.MONTH, named);
     }
-    if (mod != null && AFTER_WORDS.contains(mod) || post != null && AFTER_WORDS.contains(post)) first = first.plusMonths(1);
+    if (mod != null && AFTER_WORDS.contains(mod) || post != null
+        && AFTER_WORDS.contains(post)) first = first.plusMonths(1);
     return date(m, first, Precision.MONTH);
   }
 
@@ -309,7 +326,8 @@ final class TimelinePhrases {
     if (Set.of("early", "start of", "beginning of", "awal", "by", "before", "till", "until").contains(mod)) {
       return date(m, LocalDate.of(year, 1, 1), Precision.MONTH);
     }
-    if (Set.of("mid", "middle of", "pertengahan").contains(mod)) return date(m, LocalDate.of(year, 6, 1), Precision.MONTH);
+    if (Set.of("mid", "middle of", "pertengahan").contains(mod)) return date(m, LocalDate.of(year, 6, 1),
+        Precision.MONTH);
     if (Set.of("late", "end of", "akhir").contains(mod)) return date(m, LocalDate.of(year, 12, 1), Precision.MONTH);
     return band(m, TimelineExtractor.EXPLORING); // a bare later year reads as "next year" or beyond
   }
@@ -323,8 +341,7 @@ final class TimelinePhrases {
     return date(m, today.with(TemporalAdjusters.nextOrSame(day)), Precision.DAY);
   }
 
-  // ---- lexicon ----
-
+  // ---- helpers ----
 
   /** A named group, or null when this pattern has no such group or it did not take part. */
   private static String optionalGroup(Matcher m, String name) {
@@ -352,178 +369,16 @@ final class TimelinePhrases {
     }
   }
 
-  static final Set<String> BEFORE_WORDS = Set.of(NormalizedText.foldPattern("before"), "sebelum",
-      NormalizedText.foldPattern("قبل"), "se pehle", "se pahle", "ke pehle", NormalizedText.foldPattern("से पहले"),
-      "menjelang", "jelang");
-  static final Set<String> AFTER_WORDS = Set.of("after", "post", "setelah", "sesudah", "selepas", "lepas", "habis",
-      "abis", "pas", NormalizedText.foldPattern("بعد"), "ke baad", "ke bad", "baad", NormalizedText.foldPattern("के बाद"),
-      NormalizedText.foldPattern("बाद"));
-  private static final Set<String> PAST_WORDS = Set.of("since", "sejak", "last", "pichle");
-
-  private static final Map<String, Integer> MONTHS = months();
-  /** Month names that are also everyday words ("may", Hindi "mar", Malay "mac"): a date needs more than the name. */
-  private static final Set<String> AMBIGUOUS_MONTHS = Set.of("may", "mar", "mac", "mei", "dis");
-  private static final Set<String> SHORT_WEEKDAYS = Set.of("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri",
-      "sat", "sun");
-  private static final String MONTH_NAMES = Amounts.alternation(MONTHS.keySet());
-
-  private static Map<String, Integer> months() {
-    String[][] table = {
-        {"january", "jan", "januari", "जनवरी", "يناير", "كانون الثاني"},
-        {"february", "feb", "februari", "pebruari", "फरवरी", "فبراير", "شباط"},
-        {"march", "mar", "maret", "mac", "मार्च", "مارس", "آذار"},
-        {"april", "apr", "अप्रैल", "ابريل", "أبريل", "نيسان"},
-        {"may", "mei", "मई", "مايو", "أيار"},
-        {"june", "jun", "juni", "जून", "يونيو", "حزيران"},
-        {"july", "jul", "juli", "julai", "जुलाई", "يوليو", "تموز"},
-        {"august", "aug", "agustus", "ogos", "अगस्त", "أغسطس", "اغسطس"},
-        {"september", "sept", "sep", "सितंबर", "सितम्बर", "سبتمبر", "أيلول"},
-        {"october", "oct", "oktober", "okt", "अक्टूबर", "अक्तूबर", "أكتوبر", "اكتوبر", "تشرين الأول"},
-        {"november", "nov", "नवंबर", "नवम्बर", "نوفمبر", "تشرين الثاني"},
-        {"december", "dec", "desember", "dis", "दिसंबर", "दिसम्बर", "ديسمبر", "كانون الأول"}};
-    Map<String, Integer> months = new HashMap<>();
-    for (int i = 0; i < table.length; i++) {
-      for (String name : table[i]) months.put(NormalizedText.foldPattern(name), i + 1);
-    }
-    return Map.copyOf(months);
-  }
-
-  private static final Map<String, String> FESTIVAL_NAMES = festivalNames();
-
-  private static Map<String, String> festivalNames() {
-    Map<String, String> names = new HashMap<>();
-    Map<String, List<String>> table = Map.of(
-        Festivals.DIWALI, List.of("diwali", "deepavali", "divali", "dipawali", "deepawali", "दिवाली", "दीवाली",
-            "दीपावली"),
-        Festivals.DHANTERAS, List.of("dhanteras", "धनतेरस"),
-        Festivals.HOLI, List.of("holi", "होली"),
-        Festivals.CHRISTMAS, List.of("christmas", "xmas", "x-mas", "natal", "krismas", "क्रिसमस", "الكريسماس",
-            "عيد الميلاد"),
-        Festivals.NEW_YEAR, List.of("new year", "new years", "new year's", "naya saal", "naye saal", "nye saal",
-            "नया साल", "नए साल", "नये साल", "tahun baru", "راس السنه", "رأس السنة"),
-        Festivals.CHINESE_NEW_YEAR, List.of("chinese new year", "lunar new year", "cny", "imlek", "tahun baru cina",
-            "tahun baru imlek"),
-        Festivals.RAMADAN, List.of("ramadan", "ramzan", "ramadhan", "ramazan", "रमजान", "رمضان", "bulan puasa", "puasa"),
-        Festivals.EID_AL_FITR, List.of("eid", "eid ul fitr", "eid al fitr", "eid-ul-fitr", "eid-al-fitr", "eidul fitr",
-            "lebaran", "idul fitri", "idulfitri", "hari raya", "hari raya aidilfitri", "aidilfitri", "raya",
-            "عيد الفطر", "العيد", "ईद"),
-        Festivals.EID_AL_ADHA, List.of("bakrid", "bakra eid", "eid al adha", "eid ul adha", "eid-ul-adha", "idul adha",
-            "iduladha", "hari raya haji", "عيد الأضحى", "बकरीद"));
-    table.forEach((festival, spellings) -> spellings.forEach(s -> names.put(NormalizedText.foldPattern(s), festival)));
-    return Map.copyOf(names);
-  }
-
-  private static final Map<String, Integer> ORDINALS = Map.of(
-      "first", 1, "second", 2, "third", 3, "fourth", 4, "1st", 1, "2nd", 2, "3rd", 3, "4th", 4);
-
-  /** Northern-hemisphere seasons by their first month (India's summer starts in April; the bands agree). */
-  private static final Map<String, int[]> SEASONS = seasons();
-
-  private static Map<String, int[]> seasons() {
-    Map<String, int[]> seasons = new HashMap<>();
-    for (String s : List.of("spring", "musim semi", "الربيع")) seasons.put(NormalizedText.foldPattern(s), new int[] {3});
-    for (String s : List.of("summer", "summers", "garmi", "garmiyon", "गर्मी", "गर्मियों", "musim panas", "الصيف")) {
-      seasons.put(NormalizedText.foldPattern(s), new int[] {6});
-    }
-    for (String s : List.of("monsoon", "rains", "barish", "baarish", "बारिश", "मानसून", "musim hujan")) {
-      seasons.put(NormalizedText.foldPattern(s), new int[] {7});
-    }
-    for (String s : List.of("autumn", "fall", "الخريف")) seasons.put(NormalizedText.foldPattern(s), new int[] {9});
-    for (String s : List.of("winter", "winters", "sardi", "sardiyon", "सर्दी", "सर्दियों", "الشتاء")) {
-      seasons.put(NormalizedText.foldPattern(s), new int[] {12});
-    }
-    return Map.copyOf(seasons);
-  }
-
-  private static final Map<String, Double> COUNT_WORDS = countWords();
-
-  private static Map<String, Double> countWords() {
-    Map<String, Double> words = new HashMap<>();
-    String[][] table = {
-        {"0.5", "half a", "half"}, {"1", "a", "an", "one", "ek", "एक", "satu"},
-        {"1.5", "dedh", "डेढ़", "one and a half"}, {"2", "two", "couple of", "a couple of", "couple", "do", "दो", "dua"},
-        {"2.5", "dhai", "ढाई"}, {"3", "three", "few", "a few", "teen", "तीन", "tiga", "ثلاث", "ثلاثة"},
-        {"4", "four", "several", "char", "chaar", "चार", "empat", "اربع", "أربعة"},
-        {"5", "five", "paanch", "panch", "पांच", "lima", "خمس", "خمسة"}, {"6", "six", "chhe", "छह", "enam", "ست", "ستة"},
-        {"7", "seven", "saat", "सात", "tujuh"}, {"8", "eight", "aath", "आठ", "delapan", "lapan"},
-        {"9", "nine", "nau", "नौ", "sembilan"}, {"10", "ten", "das", "दस", "sepuluh", "عشر", "عشرة"},
-        {"11", "eleven"}, {"12", "twelve", "barah"}, {"15", "fifteen", "pandrah"}};
-    for (String[] row : table) {
-      for (int i = 1; i < row.length; i++) words.put(NormalizedText.foldPattern(row[i]), Double.parseDouble(row[0]));
-    }
-    return Map.copyOf(words);
-  }
-
-  private static final String COUNT = "\\d{1,3}(?:[.,]5)?|" + Amounts.alternation(COUNT_WORDS.keySet());
-
-  private static final Map<String, Character> UNITS = units();
-  /** Arabic duals: شهرين is "two months". */
-  private static final Map<String, String> UNIT_OF_DUAL = duals();
-
-  private static Map<String, String> duals() {
-    Map<String, String> duals = new HashMap<>();
-    for (String[] pair : new String[][] {{"يومين", "days"}, {"اسبوعين", "weeks"}, {"أسبوعين", "weeks"},
-        {"شهرين", "months"}, {"سنتين", "years"}, {"عامين", "years"}}) {
-      duals.put(NormalizedText.foldPattern(pair[0]), pair[1]);
-    }
-    return Map.copyOf(duals);
-  }
-
-  private static Map<String, Character> units() {
-    Map<String, Character> units = new HashMap<>();
-    for (String u : List.of("minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs", "ghante", "ghanta",
-        "घंटे", "jam", "menit", "ساعه", "ساعات", "دقيقه", "دقائق")) {
-      units.put(NormalizedText.foldPattern(u), 'h');
-    }
-    for (String u : List.of("day", "days", "din", "dino", "दिन", "दिनों", "hari", "يوم", "ايام", "أيام")) {
-      units.put(NormalizedText.foldPattern(u), 'd');
-    }
-    for (String u : List.of("week", "weeks", "wk", "wks", "hafte", "hafta", "hafton", "हफ्ते", "हफ्ता", "हफ्तों",
-        "सप्ताह", "minggu", "pekan", "اسبوع", "أسبوع", "اسابيع", "أسابيع")) {
-      units.put(NormalizedText.foldPattern(u), 'w');
-    }
-    for (String u : List.of("month", "months", "mahine", "mahina", "mahino", "mahinon", "महीने", "महीना", "महीनों", "माह",
-        "bulan", "شهر", "اشهر", "أشهر", "شهور")) {
-      units.put(NormalizedText.foldPattern(u), 'm');
-    }
-    for (String u : List.of("year", "years", "yr", "yrs", "saal", "sal", "साल", "वर्ष", "tahun", "سنه", "سنة", "سنوات",
-        "عام", "اعوام", "أعوام")) {
-      units.put(NormalizedText.foldPattern(u), 'y');
-    }
-    return Map.copyOf(units);
-  }
-
-  private static final String UNIT_NAMES = Amounts.alternation(UNITS.keySet());
-
-  private static final Map<String, DayOfWeek> WEEKDAYS = weekdays();
-
-  private static Map<String, DayOfWeek> weekdays() {
-    Map<String, DayOfWeek> days = new HashMap<>();
-    String[][] table = {
-        {"monday", "mon", "somvar", "somwar", "सोमवार", "senin", "isnin", "الاثنين", "الإثنين"},
-        {"tuesday", "tue", "tues", "mangalvar", "mangalwar", "मंगलवार", "selasa", "الثلاثاء"},
-        {"wednesday", "wed", "budhvar", "budhwar", "बुधवार", "rabu", "الاربعاء", "الأربعاء"},
-        {"thursday", "thu", "thur", "thurs", "guruvar", "guruwar", "brihaspativar", "गुरुवार", "बृहस्पतिवार", "kamis",
-            "khamis", "الخميس"},
-        {"friday", "fri", "shukravar", "shukrawar", "शुक्रवार", "jumat", "jum'at", "jumaat", "الجمعة"},
-        {"saturday", "sat", "shanivar", "shaniwar", "शनिवार", "sabtu", "السبت"},
-        {"sunday", "sun", "ravivar", "raviwar", "itwar", "रविवार", "ahad", "الأحد", "الاحد"}};
-    for (int i = 0; i < table.length; i++) {
-      for (String name : table[i]) days.put(NormalizedText.foldPattern(name), DayOfWeek.of(i + 1));
-    }
-    return Map.copyOf(days);
-  }
-
   // ---- patterns (folded text: lower case, ASCII digits) ----
 
   /** Timing words that say nothing about timing: claimed first so no rule reads them. */
-  private static final Pattern NOT_TIMING = NormalizedText.pattern(B + "(?:aaj kal|aajkal|आजकल|आज कल|how are you(?: doing)? today|"
+  private static final Pattern NOT_TIMING = pattern(B + "(?:aaj kal|aajkal|आजकल|आज कल|how are you(?: doing)? today|"
       + "hope you(?:'re| are) (?:doing )?well(?: today)?|quick (?:question|query|one|doubt|note)|fast (?:food|charging|"
       + "track|internet|moving|fashion)|quick (?:service|delivery options)|right now we (?:use|have|are)|"
       + "for now|as of now|till now|until now|up to now|abhi tak|ab tak|अभी तक|sampai sekarang|hingga kini|حتى الان)"
       + E);
 
-  private static final Pattern EXPLORE = NormalizedText.pattern(B + "(?:just (?:looking|browsing|exploring|researching|comparing)|"
+  private static final Pattern EXPLORE = pattern(B + "(?:just (?:looking|browsing|exploring|researching|comparing)|"
       + "only (?:looking|browsing|exploring)|exploring options|"
       + "no immediate (?:plans?|need|requirement)|nothing immediate|not immediately|"
       + "(?:buy|purchase|decide|think|plan|see|dekhenge|lenge|lunga|karenge) (?:it )?later|maybe later|later on|"
@@ -538,9 +393,10 @@ final class TimelinePhrases {
       + "مو مستعجل|مش مستعجل|غير مستعجل|مب مستعجل|ما في عجله|مافي عجله|لست مستعجلا|مجرد استفسار|بس استفسار|"
       + "اتفرج|कोई जल्दी नहीं|जल्दी नहीं|बस देख रह\\p{L}*|सिर्फ देख रह\\p{L}*|भविष्य में)" + E);
 
-  private static final Pattern TRANSACT = NormalizedText.pattern("(?m)" + B + "(?:(?:pay|paying|book|booking|confirm|confirming|block|"
+  private static final Pattern TRANSACT = pattern("(?m)" + B + "(?:(?:pay|paying|book|booking|confirm|confirming|block|"
       + "blocking)(?: [\\p{L}\\p{M}']+){0,3} (?:now|today|today itself|right away|right now|immediately|abhi|aaj|"
-      + "sekarang|hari ini)|(?:send|sending|transfer|transferring|deposit|depositing|bhej\\p{L}*|kirim) (?:the |my |an |"
+      + "sekarang|hari ini)|(?:send|sending|transfer|transferring|deposit|depositing|bhej\\p{L}*|kirim) (?:the |my |"
+      + "an |"
       + "you )?(?:advance|payment|amount|money|deposit|token|funds|balance|dp)|payment link|pay link|account details|"
       + "bank details|upi id|upi details|qr code|booking amount|token amount|advance (?:bhej|de|kar|transfer)\\p{L}*|"
       + "pay kar (?:dunga|deta|denge|rahe|raha)|(?:please|pls|plz|kindly) (?:book|block)|"
@@ -548,37 +404,38 @@ final class TimelinePhrases {
       + "book (?:karo|kar do|kardo|kar dijiye|it|kar lo)|nomor rekening|no rek|kirim rekening|transfer sekarang|"
       + "رقم الحساب|رابط الدفع|लिंक भेज\\p{L}*)" + E + "|^\\s*(?:book|confirm|block) (?:the|my|our|this|it)" + E);
 
-  private static final Pattern URGENT = NormalizedText.pattern(B + "(?:asap|a\\.s\\.a\\.p|as soon as possible|at the earliest|"
+  private static final Pattern URGENT = pattern(B + "(?:asap|a\\.s\\.a\\.p|as soon as possible|at the earliest|"
       + "urgent|urgently|immediately|immediate|right away|straight away|earliest possible|jaldi|jald|jaldi se|turant|"
       + "turunt|fauran|foran|lavkar|lvkar|taratari|seekiram|twaraga|segera|secepatnya|secepat mungkin|buru[- ]buru|"
       + "mendesak|فورا|حالا|عاجل|ضروري|مستعجل|بسرعه|في اقرب وقت|باسرع وقت|तुरंत|जल्दी|जल्द|फौरन|अर्जेंट)" + E);
 
-  private static final Pattern WEAK = NormalizedText.pattern(B + "(?:right now|now|abhi|sekarang|skrg|الحين|الان|अभी|soon|"
+  private static final Pattern WEAK = pattern(B + "(?:right now|now|abhi|sekarang|skrg|الحين|الان|अभी|soon|"
       + "shortly|fast|quick|quickly|cepat|jaldi hi)" + E);
 
-  private static final Pattern FORM_BAND = NormalizedText.pattern(B + "(?:timeline|timeframe|time frame|purchase timeline)"
+  private static final Pattern FORM_BAND = pattern(B + "(?:timeline|timeframe|time frame|purchase timeline)"
       + "\\s?[:-]\\s?(?<band>1-3\\s?mo|3-6\\s?mo|1-3 months|3-6 months|6\\+ ?months|6\\+ ?mo|exploring|immediate)" + E);
 
   private static final String MOD_BEFORE = "before|by|till|until|for|on|around|during|in|after|post|sebelum|setelah|"
       + "sesudah|selepas|lepas|habis|abis|pas|menjelang|jelang|قبل|بعد|في|خلال|حتى";
-  private static final Pattern FESTIVAL = NormalizedText.pattern(B + "(?:(?<mod>" + MOD_BEFORE + ") (?:the )?)?(?<f>"
+  private static final Pattern FESTIVAL = pattern(B + "(?:(?<mod>" + MOD_BEFORE + ") (?:the )?)?(?<f>"
       + Amounts.alternation(FESTIVAL_NAMES.keySet()) + ")" + E + "(?<post> (?:se pehle|se pahle|ke pehle|tak|ke baad|"
       + "ke bad|baad|ke aas paas|pe|par|me|mein|से पहले|तक|के बाद|बाद|पर|में)" + E + ")?");
 
   private static final Pattern NUMERIC_DATE = Pattern.compile(B + "(?:(?<d>[0-3]?\\d)[/.-](?<mo>[01]?\\d)[/.-]"
       + "(?<y>20\\d\\d|\\d\\d))" + E);
-  private static final Pattern DAY_MONTH = NormalizedText.pattern(B + "(?<d>[0-3]?\\d)(?<ord>st|nd|rd|th)?(?:\\s?(?:-|to|&|and|se)\\s?"
+  private static final Pattern DAY_MONTH = pattern(B + "(?<d>[0-3]?\\d)(?<ord>st|nd|rd|th)?(?:\\s?(?:-|to|&|and|se)\\s?"
       + "[0-3]?\\d(?:st|nd|rd|th)?)?(?: of)?[\\s-]?(?<m>" + MONTH_NAMES + ")" + E + "(?:,?\\s?'?(?<y>20\\d\\d))?");
-  private static final Pattern MONTH_DAY = NormalizedText.pattern(B + "(?<m>" + MONTH_NAMES + ")[\\s.]?(?<d>[0-3]?\\d)(?<ord>st|nd|rd|th)?"
+  private static final Pattern MONTH_DAY = pattern(B + "(?<m>" + MONTH_NAMES + ")[\\s.]?(?<d>[0-3]?\\d)(?<ord>st|nd|"
+      + "rd|th)?"
       + E + "(?:,?\\s?(?<y>20\\d\\d))?");
-  private static final Pattern ORDINAL_DAY = NormalizedText.pattern(B + "(?:(?<cue>from|starting|start|starts|on|by|till|until|before|"
+  private static final Pattern ORDINAL_DAY = pattern(B + "(?:(?<cue>from|starting|start|starts|on|by|till|until|before|"
       + "after|date|dated) (?:the )?)?(?<d>[0-3]?\\d)(?:st|nd|rd|th)" + E
       + "(?! (?:week|weekend|of|floor|batch|year|time|anniversary|birthday|order|day|month))"
       + "(?<after> (?:se|ko|tak|onwards|onward))?"
       + "|" + B + "(?<d2>[0-3]?\\d) ?(?:tarikh|tareekh|तारीख)" + E
       + "|" + B + "(?:tanggal|tgl|tarikh|تاريخ) (?<d3>[0-3]?\\d)" + E);
 
-  private static final Pattern MONTH = NormalizedText.pattern(B + "(?:(?<mod>early|mid|middle of|late|end of|the end of|start of|"
+  private static final Pattern MONTH = pattern(B + "(?:(?<mod>early|mid|middle of|late|end of|the end of|start of|"
       + "(?:first|1st|second|2nd|third|3rd|last) week of|"
       + "beginning of|by|before|till|until|after|from|in|this|next|coming|since|last|pichle|awal|pertengahan|akhir|"
       + "sebelum|setelah|sesudah|selepas|sejak|bulan|hingga|sampai|حتى|قبل|بعد|في|بدايه|نهايه|منتصف|اخر|اول)"
@@ -586,33 +443,36 @@ final class TimelinePhrases {
       + "(?<post> (?:se pehle|se pahle|ke pehle|ke baad|ke bad|baad|ke end|end|ke aakhir|ke akhir|tak|se|me|mein|mai|"
       + "से पहले|के बाद|बाद|तक|में|से|के अंत|के आखिर)" + E + ")?");
 
-  private static final Pattern QUARTER = NormalizedText.pattern(B + "(?:(?<mod>before|by|after|end of|in|during|till|until) )?(?:"
+  private static final Pattern QUARTER = pattern(B + "(?:(?<mod>before|by|after|end of|in|during|till|until) )?(?:"
       + "q(?<q>[1-4])|(?<ord>first|second|third|fourth|1st|2nd|3rd|4th) quarter|(?<rel>next|this|coming|current|"
       + "following) quarter)" + E + "(?:\\s?(?:of )?(?<fy>fy)?\\s?'?(?<y>20\\d\\d|\\d\\d)" + E + ")?");
 
-  private static final Pattern SEASON = NormalizedText.pattern(B + "(?:(?<mod>before|by|after|in|this|next|coming|early|late|end of|"
+  private static final Pattern SEASON = pattern(B + "(?:(?<mod>before|by|after|in|this|next|coming|early|late|end of|"
       + "during|till|until) (?:the )?)?(?<s>" + Amounts.alternation(SEASONS.keySet()) + ")" + E
       + "(?<post> (?:me|mein|se pehle|ke baad|tak|में|से पहले|के बाद|तक)" + E + ")?");
 
-  private static final Pattern DURATION_BEFORE = NormalizedText.pattern(B + "(?:in|within|inside|under|after|over the next|"
+  private static final Pattern DURATION_BEFORE = pattern(B + "(?:in|within|inside|under|after|over the next|"
       + "(?:timeline|timeframe|time frame|eta|start|starting)\\s?[:-]?|"
       + "in the next|within the next|during the next|for the next|in another|another|next|coming|over|dalam|"
       + "dalam waktu|setelah|sesudah|selepas|lepas|kurang dari) (?:about |around |approx\\.? |roughly |~ ?)?"
-      + "(?:the next )?(?<n>" + COUNT + ")(?:\\s?(?:-|to|or)\\s?(?<n2>" + COUNT + "))? ?(?<unit>" + UNIT_NAMES + ")" + E);
-  private static final Pattern DURATION_AFTER = NormalizedText.pattern(B + "(?<n>" + COUNT + ")(?:\\s?(?:-|to|se)\\s?(?<n2>" + COUNT
+      + "(?:the next )?(?<n>" + COUNT + ")(?:\\s?(?:-|to|"
+      + "or)\\s?(?<n2>" + COUNT + "))? ?(?<unit>" + UNIT_NAMES + ")" + E);
+  private static final Pattern DURATION_AFTER = pattern(B + "(?<n>" + COUNT + ")(?:\\s?(?:-|to|se)\\s?(?<n2>" + COUNT
       + "))? (?<unit>" + UNIT_NAMES + ") (?:me|mein|mai|mei|ke andar|ke bheetar|ke baad|ke bad|baad|lagi|ke depan|"
       + "kedepan|में|के अंदर|के भीतर|के बाद|बाद)" + E);
-  private static final Pattern DURATION_ARABIC = NormalizedText.pattern(B + "(?:خلال|بعد|في غضون|في خلال|بغضون) (?:(?<n>" + COUNT
+  private static final Pattern DURATION_ARABIC = pattern(B + "(?:خلال|بعد|في غضون|في خلال|بغضون) (?:(?<n>" + COUNT
       + ") )?(?<unit>" + Amounts.alternation(UNIT_OF_DUAL.keySet()) + "|" + UNIT_NAMES + ")" + E);
   /** Bahasa "seminggu lagi", "dalam sebulan": se- is "one". */
-  private static final Pattern DURATION_SE = NormalizedText.pattern(B + "(?:(?:dalam|dalam waktu|setelah|kurang dari) se(?<unit>hari|"
+  private static final Pattern DURATION_SE = pattern(B + "(?:(?:dalam|dalam waktu|setelah|kurang dari) se(?<unit>hari|"
       + "minggu|bulan|tahun)(?: lagi)?|se(?<unit2>hari|minggu|bulan|tahun) lagi)" + E);
 
-  private static final Pattern YEAR = NormalizedText.pattern(B + "(?:(?<mod>in|by|till|until|before|after|from|around|during|early|mid|"
-      + "middle of|late|end of|start of|beginning of|sometime in|tahun|awal|akhir|pertengahan|في|عام|سنه) )?(?<y>20\\d\\d)"
+  private static final Pattern YEAR = pattern(B + "(?:(?<mod>in|by|till|until|before|after|from|around|during|early|"
+      + "mid|"
+      + "middle of|late|end of|start of|beginning of|sometime in|tahun|awal|akhir|pertengahan|في|عام|"
+      + "سنه) )?(?<y>20\\d\\d)"
       + E);
 
-  private static final Pattern WEEKDAY = NormalizedText.pattern(B + "(?:(?<past>last|past|previous|pichle|pichhle|pichla|पिछले) )?"
+  private static final Pattern WEEKDAY = pattern(B + "(?:(?<past>last|past|previous|pichle|pichhle|pichla|पिछले) )?"
       + "(?:(?<pre>this|next|coming|on|by|till|until|before|agle|is|iss|يوم|hari) )?(?<w>"
       + Amounts.alternation(WEEKDAYS.keySet()) + ")" + E + "(?<pastafter> (?:lalu|kemarin|الماضي|الفائت))?");
 
@@ -620,31 +480,31 @@ final class TimelinePhrases {
   private record Relative(Pattern pattern, BiFunction<Matcher, LocalDate, Hit> resolve) {}
 
   private static Relative day(String phrases, int plusDays) {
-    return new Relative(NormalizedText.pattern(B + "(?:" + phrases + ")" + E), (m, today) -> date(m, today.plusDays(plusDays),
+    return new Relative(pattern(B + "(?:" + phrases + ")" + E), (m, today) -> date(m, today.plusDays(plusDays),
         Precision.DAY));
   }
 
   private static final List<Relative> RELATIVE = List.of(
-      new Relative(NormalizedText.pattern(B + "(?:end of next month|end of the next month|next month end|agle mahine ke (?:end|aakhir|"
+      new Relative(pattern(B + "(?:end of next month|end of the next month|next month end|agle mahine ke (?:end|aakhir|"
           + "akhir)|akhir bulan depan|نهايه الشهر (?:القادم|الجاي|المقبل))" + E),
           (m, today) -> date(m, today.plusMonths(1).with(TemporalAdjusters.lastDayOfMonth()), Precision.DAY)),
-      new Relative(NormalizedText.pattern(B + "(?:(?:start|beginning) of (?:the )?next month|early next month|next month start|"
+      new Relative(pattern(B + "(?:(?:start|beginning) of (?:the )?next month|early next month|next month start|"
           + "agle mahine ki shuru\\p{L}*|agle mahine ke shuru\\p{L}*|awal bulan depan|بدايه الشهر (?:القادم|الجاي|"
           + "المقبل))" + E),
           (m, today) -> date(m, today.plusMonths(1).withDayOfMonth(1), Precision.DAY)),
-      new Relative(NormalizedText.pattern(B + "(?:early next year|beginning of next year|start of next year|next year start|"
+      new Relative(pattern(B + "(?:early next year|beginning of next year|start of next year|next year start|"
           + "agle saal ki shuru\\p{L}*|agle saal ke shuru\\p{L}*|awal tahun depan|بدايه (?:السنه|العام) (?:القادم|"
           + "القادمه|الجاي|الجايه|المقبل))" + E),
           (m, today) -> date(m, LocalDate.of(today.getYear() + 1, 1, 1), Precision.MONTH)),
-      new Relative(NormalizedText.pattern(B + "(?:mid next year|middle of next year|mid of next year|pertengahan tahun depan)" + E),
+      new Relative(pattern(B + "(?:mid next year|middle of next year|mid of next year|pertengahan tahun depan)" + E),
           (m, today) -> date(m, LocalDate.of(today.getYear() + 1, 6, 1), Precision.MONTH)),
-      new Relative(NormalizedText.pattern(B + "(?:end of next year|late next year|akhir tahun depan)" + E),
+      new Relative(pattern(B + "(?:end of next year|late next year|akhir tahun depan)" + E),
           (m, today) -> date(m, LocalDate.of(today.getYear() + 1, 12, 1), Precision.MONTH)),
-      new Relative(NormalizedText.pattern(B + "(?:(?:new|next|coming|naya|naye|agle) (?:financial|fiscal|fin) year|"
+      new Relative(pattern(B + "(?:(?:new|next|coming|naya|naye|agle) (?:financial|fiscal|fin) year|"
           + "(?:new|next|coming) fiscal|new fy|next fy|"
           + "start of (?:the )?(?:new )?financial year|नया वित्त वर्ष|नए वित्त वर्ष|tahun fiskal baru)" + E),
           (m, today) -> date(m, nextMonthOf(today, 4), Precision.MONTH)),
-      new Relative(NormalizedText.pattern(B + "(?:end of (?:the )?(?:financial|fiscal) year|fy end|financial year end|"
+      new Relative(pattern(B + "(?:end of (?:the )?(?:financial|fiscal) year|fy end|financial year end|"
           + "year[- ]end closing)" + E),
           (m, today) -> date(m, nextMonthOf(today, 3), Precision.MONTH)),
       day("day after tomorrow|parso|parson|parsoon|lusa|بعد بكره|بعد بكرا|परसों", 2),
@@ -652,27 +512,28 @@ final class TimelinePhrases {
       day("tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow|kal|kal hi|udya|udyaa|repu|naalai|nalai|besok|esok|بكره|بكرا|"
           + "غدا|bukra|कल", 1),
       day("next week|next wk|coming week|the following week|agle hafte|agle week|next hafte|aane wale hafte|"
-          + "minggu depan|pekan depan|minggu hadapan|الاسبوع (?:الجاي|القادم|المقبل)|अगले हफ्ते|अगले सप्ताह|अगले वीक", 7),
-      new Relative(NormalizedText.pattern(B + "(?:this weekend|the weekend|weekend|is weekend|hujung minggu|akhir pekan|akhir minggu|"
+          + "minggu depan|pekan depan|minggu hadapan|الاسبوع (?:الجاي|القادم|المقبل)|अगले हफ्ते|अगले सप्ताह|"
+          + "अगले वीक", 7),
+      new Relative(pattern(B + "(?:this weekend|the weekend|weekend|is weekend|hujung minggu|akhir pekan|akhir minggu|"
           + "الويكند|نهايه الاسبوع|वीकेंड)" + E),
           (m, today) -> date(m, today.with(TemporalAdjusters.nextOrSame(DayOfWeek.SATURDAY)), Precision.DAY)),
       day("this week|this wk|within the week|within this week|by the end of the week|end of (?:the|this) week|"
           + "is hafte|iss hafte|isi hafte|is week|iss week|isi week|hafte bhar (?:me|mein)|minggu ini|pekan ini|"
           + "هذا الاسبوع|هالاسبوع|خلال الاسبوع|इस हफ्ते|इसी हफ्ते|इस सप्ताह|इसी सप्ताह|इस वीक", 3),
-      new Relative(NormalizedText.pattern(B + "(?:end of (?:the|this) month|month end|month-end|monthend|mahine ke (?:end|aakhir|"
+      new Relative(pattern(B + "(?:end of (?:the|this) month|month end|month-end|monthend|mahine ke (?:end|aakhir|"
           + "akhir|last)|akhir bulan|hujung bulan|نهايه الشهر|اخر الشهر|महीने के अंत|महीने के आखिर)" + E),
           (m, today) -> date(m, today.with(TemporalAdjusters.lastDayOfMonth()), Precision.DAY)),
-      new Relative(NormalizedText.pattern(B + "(?:this month|within this month|within the month|is mahine|isi mahine|iss mahine|"
+      new Relative(pattern(B + "(?:this month|within this month|within the month|is mahine|isi mahine|iss mahine|"
           + "is month|bulan ini|bulan ni|هذا الشهر|هالشهر|خلال الشهر|इस महीने|इसी महीने)" + E),
           (m, today) -> date(m, today.withDayOfMonth(1), Precision.MONTH)),
-      new Relative(NormalizedText.pattern(B + "(?:next month|coming month|following month|agle mahine|agle month|next mahine|"
+      new Relative(pattern(B + "(?:next month|coming month|following month|agle mahine|agle month|next mahine|"
           + "aane wale mahine|bulan depan|bulan hadapan|الشهر (?:القادم|الجاي|المقبل)|अगले महीने|अगले माह)" + E),
           (m, today) -> date(m, today.withDayOfMonth(1).plusMonths(1), Precision.MONTH)),
-      new Relative(NormalizedText.pattern(B + "(?:end of (?:the|this) year|year end|year-end|yearend|by the end of the year|"
+      new Relative(pattern(B + "(?:end of (?:the|this) year|year end|year-end|yearend|by the end of the year|"
           + "(?:is )?saal ke (?:end|aakhir|akhir)|akhir tahun|hujung tahun|نهايه السنه|اخر السنه|साल के अंत|"
           + "this year|within this year|is saal|isi saal|tahun ini|هذه السنه|هالسنه|इस साल|इसी साल)" + E),
           (m, today) -> date(m, LocalDate.of(today.getYear(), 12, 31), Precision.DAY)),
-      new Relative(NormalizedText.pattern(B + "(?:next year|coming year|following year|agle saal|agle sal|next saal|aane wale saal|"
+      new Relative(pattern(B + "(?:next year|coming year|following year|agle saal|agle sal|next saal|aane wale saal|"
           + "tahun depan|tahun hadapan|(?:السنه|العام) (?:القادم|القادمه|الجاي|الجايه|المقبل|المقبله)|अगले साल|"
           + "अगले वर्ष)" + E),
           (m, today) -> band(m, TimelineExtractor.EXPLORING)));
