@@ -3,6 +3,8 @@ package io.flexoraa.engine.ai.builtin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.flexoraa.engine.ai.Budget;
 import java.math.BigDecimal;
 import java.util.Map;
@@ -203,6 +205,16 @@ class BudgetExtractorTest {
     assertThat(extractor.extract("setup is $500, monthly budget 2k", "INR").orElseThrow().currency()).isEqualTo("USD");
     assertThat(extractor.extract("الميزانية ٥٠ ألف", "INR").orElseThrow().currency()).isEqualTo("AED");
     assertThat(extractor.extract("budget saya 500 ribu", "INR").orElseThrow().currency()).isEqualTo("IDR");
+  }
+
+  @Test
+  void ratesAndTheDefaultCurrencyComeFromConfiguration() {
+    Config reference = ConfigFactory.load();
+    assertThat(BudgetExtractor.fromConfig(reference).extract("budget 50k").orElseThrow().currency()).isEqualTo("INR");
+    Config gulf = ConfigFactory.parseString("flexoraa.ai.builtin.default-currency = AED").withFallback(reference);
+    Budget budget = BudgetExtractor.fromConfig(gulf).extract("budget 50k").orElseThrow();
+    assertThat(budget.currency()).isEqualTo("AED");
+    assertThat(budget.usd()).isEqualTo(13_624);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.flexoraa.engine.ai.builtin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import com.typesafe.config.ConfigFactory;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -190,6 +191,12 @@ class TimelineExtractorTest {
     // during Ramadan, "Ramadan" is the current one
     assertThat(festivals.next(Festivals.RAMADAN, LocalDate.of(2028, 2, 10))).hasValue(LocalDate.of(2028, 1, 28));
     assertThat(festivals.next(Festivals.DIWALI, LocalDate.of(2028, 10, 18))).isEmpty(); // past the table
+
+    Festivals configured = Festivals.fromConfig(ConfigFactory.parseString(
+        "flexoraa.ai.builtin.festivals { holi = [\"2027-03-22\"], onam = [\"2027-09-12\"] }"));
+    assertThat(configured.next(Festivals.HOLI, SAT_21_NOV_2026)).hasValue(LocalDate.of(2027, 3, 22));
+    assertThat(configured.next("onam", SAT_21_NOV_2026)).hasValue(LocalDate.of(2027, 9, 12));
+    assertThat(configured.next(Festivals.RAMADAN, SAT_21_NOV_2026)).hasValue(LocalDate.of(2027, 2, 8));
 
     Festivals local = new Festivals(Map.of("diwali", List.of(LocalDate.of(2029, 11, 5)),
         "eid-al-fitr", List.of(LocalDate.of(2027, 3, 10))));
