@@ -168,6 +168,21 @@ histogram_delta() { # metric-name before-file after-file
     }' "$2" "$3"
 }
 
+# Counters and gauges between two scrapes, one line per label set that moved (gauges: the value after).
+metric_delta() { # before-file after-file metric-name...
+  local before="$1" after="$2"
+  shift 2
+  awk -v names="$*" '
+    BEGIN { n = split(names, list, " "); for (i = 1; i <= n; i++) wanted[list[i]] = 1 }
+    FNR == 1 { file++ }
+    /^#/ { next }
+    { name = $1; sub(/\{.*/, "", name); if (!(name in wanted)) next
+      if (file == 1) was[$1] = $NF; else { now[$1] = $NF; order[++m] = $1 } }
+    END { for (i = 1; i <= m; i++) { key = order[i]; name = key; sub(/\{.*/, "", name)
+            if (name ~ /_total$/) { d = now[key] - was[key]; if (d != 0) printf "  %s +%d\n", key, d }
+            else printf "  %s %s\n", key, now[key] } }' "$before" "$after"
+}
+
 cpu_ticks() { # pid...: utime + stime of these processes, in clock ticks
   local total=0 pid
   for pid in "$@"; do
@@ -310,6 +325,10 @@ awk -v e=$((engine1 - engine0)) -v p=$((pg1 - pg0)) -v b=$((busy1 - busy0)) -v i
 echo "-- /metrics histograms, measured run only (Kamon buckets; interpolated within a bucket)"
 echo "flexoraa_ai_reply_latency:";    histogram_delta flexoraa_ai_reply_latency_seconds "$WORK/metrics-before.txt" "$WORK/metrics-after.txt"
 echo "flexoraa_ai_analysis_latency:"; histogram_delta flexoraa_ai_analysis_latency_seconds "$WORK/metrics-before.txt" "$WORK/metrics-after.txt"
+echo "-- admission (rate limits) and backpressure during the measured run"
+metric_delta "$WORK/metrics-before.txt" "$WORK/metrics-after.txt" flexoraa_admission_admitted_total \
+  flexoraa_admission_throttled_total flexoraa_compliance_decisions_total flexoraa_backpressure_level \
+  flexoraa_ai_work_deferred
 
 sql <<SQL | tee "$WORK/results.txt"
 \pset footer off
@@ -364,6 +383,34 @@ SELECT (sent_ms - (SELECT min(sent_ms) FROM bench_sends)) / 10000 * 10 AS from_s
        percentile_disc(0.9) WITHIN GROUP (ORDER BY e2e_ms) AS p90_ms,
        max(e2e_ms) AS max_ms
 FROM bench_e2e GROUP BY 1 ORDER BY 1;
+
+\echo '-- where a reply''s time goes (medians / P90 per step; the burst''s last message, joined by its wamid)'
+\echo '--   to_agent: webhook POST -> taken by the agent (store, ack, admission, note); analysis: debit, read, decrypt,'
+\echo '--   analyse; quiet_compose: burst-quiet + debit + context + compose; gate_send: persist, lead record, compliance'
+\echo '--   gate, Graph POST reaching the stub; after_send: Graph answer -> outbound flow answered the agent'
+CREATE TEMP TABLE bench_stages AS
+SELECT split_part(s.message_id, '.', 3)::bigint / ($TENANTS * $LEADS_PER_TENANT) AS turn,
+       extract(epoch FROM a.at) * 1000 - a.latency_ms - s.sent_ms AS to_agent,
+       a.latency_ms AS analysis,
+       extract(epoch FROM r.composed_at - a.at) * 1000 AS quiet_compose,
+       m.received_ms - extract(epoch FROM r.composed_at) * 1000 AS gate_send,
+       extract(epoch FROM r.handed_at) * 1000 - m.received_ms AS after_send,
+       m.received_ms - s.sent_ms AS outside, r.latency_ms AS engine
+FROM ai_replies r JOIN bench_tenants t USING (tenant_id)
+CROSS JOIN LATERAL (SELECT message_id, at, latency_ms FROM ai_message_analyses a WHERE a.tenant_id = r.tenant_id
+                    AND a.lead_id = r.lead_id AND a.at <= r.composed_at ORDER BY a.at DESC LIMIT 1) a
+JOIN bench_sends s ON s.message_id = a.message_id
+CROSS JOIN LATERAL (SELECT received_ms FROM bench_stub m WHERE m.phone_number_id = t.phone_number_id
+                    AND m.wa_id = s.wa_id AND m.received_ms >= s.sent_ms ORDER BY received_ms LIMIT 1) m
+WHERE r.handed_at IS NOT NULL;
+SELECT CASE WHEN turn = 0 THEN 'first (new lead)' ELSE 'later (known lead)' END AS message, count(*) AS replies,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY to_agent)) || ' / ' || round(percentile_cont(0.9) WITHIN GROUP (ORDER BY to_agent)) AS to_agent,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY analysis)) || ' / ' || round(percentile_cont(0.9) WITHIN GROUP (ORDER BY analysis)) AS analysis,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY quiet_compose)) || ' / ' || round(percentile_cont(0.9) WITHIN GROUP (ORDER BY quiet_compose)) AS quiet_compose,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY gate_send)) || ' / ' || round(percentile_cont(0.9) WITHIN GROUP (ORDER BY gate_send)) AS gate_send,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY after_send)) || ' / ' || round(percentile_cont(0.9) WITHIN GROUP (ORDER BY after_send)) AS after_send,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY engine)) || ' / ' || round(percentile_cont(0.9) WITHIN GROUP (ORDER BY engine)) AS engine_latency
+FROM bench_stages GROUP BY 1 ORDER BY 1;
 
 \echo '-- analysis latency (ai_message_analyses.latency_ms: taken by the agent -> analysed; debit, read, decrypt, analyse)'
 SELECT count(*) AS analyses,
