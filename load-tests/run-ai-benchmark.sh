@@ -297,10 +297,12 @@ read -r busy0 idle0 <<<"$(machine_ticks)"
 engine0="$(cpu_ticks "$ENGINE_PID")"
 pg0="$(cpu_ticks $(postgres_pids))"
 started=$SECONDS
+run_start_ms="$(date +%s%3N)"
 rc=0
 gatling "$WORK/gatling.log" "$RATE" "$DURATION_SECONDS" "$RUN_ID" "$WORK/tenants.csv" "$WORK/sends.csv" \
   "$MIN_SUCCESS_PERCENT" || rc=$?
 settle "$WORK/tenants.csv"
+run_end_ms="$(date +%s%3N)"
 elapsed=$((SECONDS - started))
 read -r busy1 idle1 <<<"$(machine_ticks)"
 engine1="$(cpu_ticks "$ENGINE_PID")"
@@ -411,6 +413,13 @@ SELECT CASE WHEN turn = 0 THEN 'first (new lead)' ELSE 'later (known lead)' END 
        round(percentile_cont(0.5) WITHIN GROUP (ORDER BY after_send)) || ' / ' || round(percentile_cont(0.9) WITHIN GROUP (ORDER BY after_send)) AS after_send,
        round(percentile_cont(0.5) WITHIN GROUP (ORDER BY engine)) || ' / ' || round(percentile_cont(0.9) WITHIN GROUP (ORDER BY engine)) AS engine_latency
 FROM bench_stages GROUP BY 1 ORDER BY 1;
+
+\echo '-- journal events written during the measured run and its settling, per message sent (a persist of several'
+\echo '--   events is one write; ReplyHanded etc. are the agent''s, OutboundRequested etc. the lead''s)'
+SELECT split_part(persistence_id, '|', 1) AS entity, regexp_replace(event_ser_manifest, '.*[.$]', '') AS event,
+       count(*) AS events, round(count(*)::numeric / (SELECT count(*) FROM bench_sends), 2) AS per_message
+FROM event_journal WHERE write_timestamp BETWEEN $run_start_ms AND $run_end_ms
+GROUP BY ROLLUP (1, 2) HAVING count(*) >= (SELECT count(*) FROM bench_sends) / 20 ORDER BY 1 NULLS LAST, 3 DESC;
 
 \echo '-- analysis latency (ai_message_analyses.latency_ms: taken by the agent -> analysed; debit, read, decrypt, analyse)'
 SELECT count(*) AS analyses,
