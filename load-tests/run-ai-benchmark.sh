@@ -75,25 +75,8 @@ ENGINE_PID=""
 STUB_PID=""
 PG_PORT=""
 
-log() { printf '\n=== %s %s\n' "$(date +%H:%M:%S)" "$*"; }
-die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
-
-# ---- process handling: only what this script started, by pid ---------------------------------------------------
-
-stop_pid() { # pid name grace-seconds
-  local pid="$1" name="$2" grace="$3"
-  [ -n "$pid" ] || return 0
-  kill -0 "$pid" 2>/dev/null || return 0
-  log "stopping $name (pid $pid, SIGTERM)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 $((grace * 2))); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-    sleep 0.5
-  done
-  echo "$name did not stop within ${grace}s: SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
+# shellcheck source=load-tests/bench-processes.sh
+source "$ROOT/load-tests/bench-processes.sh"
 
 cleanup() {
   local rc=$?
@@ -105,19 +88,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-wait_http_200() { # url timeout-seconds pid name
-  local url="$1" timeout="$2" pid="$3" name="$4"
-  local deadline=$((SECONDS + timeout))
-  while [ $SECONDS -lt $deadline ]; do
-    kill -0 "$pid" 2>/dev/null || die "$name exited before it was ready (see $WORK)"
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)" = 200 ]; then return 0; fi
-    sleep 0.5
-  done
-  die "$name not ready at $url within ${timeout}s"
-}
-
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # ---- measuring helpers ---------------------------------------------------------------------------------------------
 
@@ -356,28 +326,23 @@ SELECT (SELECT count(*) FROM bench_sends) AS messages_sent,
 SELECT kind, coalesce(decision, 'failed: ' || coalesce(failure, 'not handed over')) AS decision, count(*)
 FROM ai_replies JOIN bench_tenants USING (tenant_id) GROUP BY 1, 2 ORDER BY 3 DESC;
 
-\echo '-- reply latency as the engine records it (ai_replies.latency_ms: burst''s last message received -> outbound flow answered)'
-SELECT count(*) AS replies,
-       percentile_disc(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50_ms,
-       percentile_disc(0.9) WITHIN GROUP (ORDER BY latency_ms) AS p90_ms,
-       percentile_disc(0.99) WITHIN GROUP (ORDER BY latency_ms) AS p99_ms,
-       max(latency_ms) AS max_ms,
-       round(100.0 * count(*) FILTER (WHERE latency_ms < 1000) / nullif(count(*), 0), 1) AS under_1s_pct
-FROM ai_replies JOIN bench_tenants USING (tenant_id) WHERE latency_ms IS NOT NULL;
-
-\echo '-- the same from outside: webhook POST started (Gatling) -> reply POST reached the Graph stub'
+\echo '-- reply latency. engine: as the engine records it (ai_replies.latency_ms: the burst''s last message received ->'
+\echo '--   the outbound flow answered); outside: webhook POST started (Gatling) -> reply POST reached the Graph stub'
 CREATE TEMP TABLE bench_e2e AS
 SELECT s.sent_ms, m.received_ms - s.sent_ms AS e2e_ms
 FROM bench_stub m JOIN bench_tenants t USING (phone_number_id)
 CROSS JOIN LATERAL (SELECT sent_ms FROM bench_sends s WHERE s.phone_number_id = m.phone_number_id
                     AND s.wa_id = m.wa_id AND s.sent_ms <= m.received_ms ORDER BY sent_ms DESC LIMIT 1) s;
-SELECT count(*) AS replies,
-       percentile_disc(0.5) WITHIN GROUP (ORDER BY e2e_ms) AS p50_ms,
-       percentile_disc(0.9) WITHIN GROUP (ORDER BY e2e_ms) AS p90_ms,
-       percentile_disc(0.99) WITHIN GROUP (ORDER BY e2e_ms) AS p99_ms,
-       max(e2e_ms) AS max_ms,
-       round(100.0 * count(*) FILTER (WHERE e2e_ms < 1000) / nullif(count(*), 0), 1) AS under_1s_pct
-FROM bench_e2e;
+SELECT measure, count(*) AS replies,
+       percentile_disc(0.5) WITHIN GROUP (ORDER BY ms) AS p50_ms,
+       percentile_disc(0.9) WITHIN GROUP (ORDER BY ms) AS p90_ms,
+       percentile_disc(0.99) WITHIN GROUP (ORDER BY ms) AS p99_ms,
+       max(ms) AS max_ms,
+       round(100.0 * count(*) FILTER (WHERE ms < 1000) / nullif(count(*), 0), 1) AS under_1s_pct
+FROM (SELECT 'engine' AS measure, latency_ms AS ms FROM ai_replies JOIN bench_tenants USING (tenant_id)
+      WHERE latency_ms IS NOT NULL
+      UNION ALL SELECT 'outside', e2e_ms FROM bench_e2e) latencies
+GROUP BY measure ORDER BY measure;
 
 \echo '-- outside latency over the run, per 10 s of sending'
 SELECT (sent_ms - (SELECT min(sent_ms) FROM bench_sends)) / 10000 * 10 AS from_s, count(*) AS replies,

@@ -1,16 +1,13 @@
 package io.flexoraa.load;
 
 import static io.gatling.javaapi.core.CoreDsl.ByteArrayBody;
-import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.global;
-import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gatling.javaapi.core.OpenInjectionStep;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 import java.io.IOException;
@@ -190,22 +187,14 @@ public class AiReplySimulation extends Simulation {
             return session;
           });
 
-  private static List<OpenInjectionStep> injection() {
-    List<OpenInjectionStep> steps = new ArrayList<>();
-    if (RAMP_SECONDS > 0) {
-      steps.add(rampUsersPerSec(Math.min(1.0, RATE)).to(RATE).during(Duration.ofSeconds(RAMP_SECONDS)));
-    }
-    steps.add(constantUsersPerSec(RATE).during(Duration.ofSeconds(DURATION_SECONDS)));
-    return steps;
-  }
-
   {
     System.out.printf(
         "AiReplySimulation: baseUrl=%s rate=%.1f/s duration=%ds ramp=%ds tenants=%d leadsPerTenant=%d"
             + " (a lead writes every %.1f s) runId=%s%n",
         BASE_URL, RATE, DURATION_SECONDS, RAMP_SECONDS, TENANTS, LEADS_PER_TENANT,
         TENANTS * (double) LEADS_PER_TENANT / RATE, WhatsAppIngestSimulation.phoneNumberId(0));
-    setUp(scenario.injectOpen(injection()))
+    setUp(scenario.injectOpen(
+            WhatsAppIngestSimulation.injection(RATE, RAMP_SECONDS, DURATION_SECONDS)))
         .protocols(http.baseUrl(BASE_URL).contentTypeHeader("application/json")
             .userAgentHeader("facebookexternalua").disableWarmUp().shareConnections())
         .maxDuration(Duration.ofSeconds(RAMP_SECONDS + DURATION_SECONDS + 90L))

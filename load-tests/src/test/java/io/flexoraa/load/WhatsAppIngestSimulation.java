@@ -194,12 +194,13 @@ public class WhatsAppIngestSimulation extends Simulation {
                   .body(ByteArrayBody(session -> session.<byte[]>get("body")))
                   .check(status().is(200)));
 
-  private static List<OpenInjectionStep> injection() {
+  /** A linear ramp from 1/s to {@code rate} (when rampSeconds > 0), then {@code rate} new users a second. */
+  static List<OpenInjectionStep> injection(double rate, int rampSeconds, int durationSeconds) {
     List<OpenInjectionStep> steps = new ArrayList<>();
-    if (RAMP_SECONDS > 0) {
-      steps.add(rampUsersPerSec(Math.min(1.0, RATE)).to(RATE).during(Duration.ofSeconds(RAMP_SECONDS)));
+    if (rampSeconds > 0) {
+      steps.add(rampUsersPerSec(Math.min(1.0, rate)).to(rate).during(Duration.ofSeconds(rampSeconds)));
     }
-    steps.add(constantUsersPerSec(RATE).during(Duration.ofSeconds(DURATION_SECONDS)));
+    steps.add(constantUsersPerSec(rate).during(Duration.ofSeconds(durationSeconds)));
     return steps;
   }
 
@@ -209,7 +210,7 @@ public class WhatsAppIngestSimulation extends Simulation {
             + " provision=%s runId=%d shareConnections=%s minSuccessPercent=%.2f%n",
         BASE_URL, RATE, DURATION_SECONDS, RAMP_SECONDS, TENANTS, LEADS_PER_TENANT, PROVISION, RUN_ID,
         SHARE_CONNECTIONS, MIN_SUCCESS_PERCENT);
-    setUp(scenario.injectOpen(injection()))
+    setUp(scenario.injectOpen(injection(RATE, RAMP_SECONDS, DURATION_SECONDS)))
         .protocols(httpProtocol)
         // a hard stop, so that a stuck server cannot keep the run going for ever
         .maxDuration(Duration.ofSeconds(RAMP_SECONDS + DURATION_SECONDS + 90L))
