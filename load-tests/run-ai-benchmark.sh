@@ -322,9 +322,9 @@ SELECT (SELECT count(*) FROM bench_sends) AS messages_sent,
        (SELECT count(*) FROM ai_replies JOIN bench_tenants USING (tenant_id)) AS replies_written,
        (SELECT count(*) FROM bench_stub JOIN bench_tenants USING (phone_number_id)) AS replies_at_stub;
 
-\echo '-- replies by kind and the compliance gate''s decision (failed: no reply went out)'
-SELECT kind, coalesce(decision, 'failed: ' || coalesce(failure, 'not handed over')) AS decision, count(*)
-FROM ai_replies JOIN bench_tenants USING (tenant_id) GROUP BY 1, 2 ORDER BY 3 DESC;
+\echo '-- replies by kind, the compliance gate''s decision and the send''s outcome (failed: no reply went out)'
+SELECT kind, coalesce(decision, 'failed: ' || coalesce(failure, 'not handed over')) AS decision, outcome, count(*)
+FROM ai_replies JOIN bench_tenants USING (tenant_id) GROUP BY 1, 2, 3 ORDER BY 4 DESC;
 
 \echo '-- reply latency. engine: as the engine records it (ai_replies.latency_ms: the burst''s last message received ->'
 \echo '--   the outbound flow answered); outside: webhook POST started (Gatling) -> reply POST reached the Graph stub'

@@ -229,6 +229,13 @@ public final class GraphStub implements AutoCloseable {
   }
 
   public static void main(String[] args) throws Exception {
+    // The JDK server closes a keep-alive connection after 30 s idle; a sender reusing it at that instant gets no
+    // answer to a POST it has written (and rightly does not repeat it). Meta keeps connections far longer, so the
+    // stub does too; read before the first HttpServer is created.
+    System.setProperty("sun.net.httpserver.idleInterval",
+        System.getProperty("sun.net.httpserver.idleInterval", "3600"));
+    System.setProperty("sun.net.httpserver.maxIdleConnections",
+        System.getProperty("sun.net.httpserver.maxIdleConnections", "10000"));
     String host = setting("GRAPH_STUB_HOST", "127.0.0.1");
     int port = Integer.parseInt(setting("GRAPH_STUB_PORT", "18089"));
     long delay = Long.parseLong(setting("GRAPH_STUB_DELAY_MS", "0"));
