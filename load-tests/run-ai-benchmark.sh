@@ -34,6 +34,8 @@
 #   SETTLE_TIMEOUT [120]            seconds to wait after a run for the replies to stop coming
 #   JFR [0]                         1: a JFR profile (settings=profile) of the engine during the measured run
 #   KEEP_TMP [0]                    1: keep the engine's data directory (logs and results are always kept)
+#   The engine inherits the rest of the environment, e.g. FLEXORAA_INSTRUMENTATION=off (no Kamon bytecode
+#   instrumentation; the engine's own metrics stay).
 # Exit status: 0 when the measured run completed, met its assertion and the engine's reply P90 is under 1 s.
 set -euo pipefail
 
@@ -192,7 +194,8 @@ settle() { # tenants-file
   local deadline=$((SECONDS + SETTLE_TIMEOUT)) last=-1 same=0 now ids
   ids="$(tenant_ids "$1")"
   while [ $SECONDS -lt $deadline ]; do
-    now="$(sql -tAc "SELECT count(*) FILTER (WHERE handed_at IS NOT NULL) || '/' || count(*) FROM ai_replies WHERE tenant_id IN ($ids)")"
+    now="$(sql -tAc "SELECT count(*) FILTER (WHERE handed_at IS NOT NULL) || '/' || count(*) FROM ai_replies
+      WHERE tenant_id IN ($ids)")"
     if [ "$now" = "$last" ]; then same=$((same + 1)); else same=0; last="$now"; fi
     [ $same -ge 5 ] && { echo "replies handed over / written: $now"; return 0; }
     sleep 2
