@@ -72,25 +72,10 @@ PG_CLUSTER_VER=""
 PG_CLUSTER_NAME=""
 declare -A RESULT_LOG=() RESULT_RC=()
 
-log() { printf '\n=== %s %s\n' "$(date +%H:%M:%S)" "$*"; }
-die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
-
 # ---- process handling: only the processes this script started, by pid --------------------------------------------
 
-stop_pid() { # pid name grace-seconds
-  local pid="$1" name="$2" grace="$3"
-  [ -n "$pid" ] || return 0
-  kill -0 "$pid" 2>/dev/null || return 0
-  log "stopping $name (pid $pid, SIGTERM)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 $((grace * 2))); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-    sleep 0.5
-  done
-  echo "$name did not stop within ${grace}s: SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
+# shellcheck source=load-tests/bench-processes.sh
+source "$ROOT/load-tests/bench-processes.sh"
 
 cleanup() {
   local rc=$?
@@ -108,21 +93,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-wait_http_200() { # url timeout-seconds pid name
-  local url="$1" timeout="$2" pid="$3" name="$4"
-  local deadline=$((SECONDS + timeout))
-  while [ $SECONDS -lt $deadline ]; do
-    kill -0 "$pid" 2>/dev/null || die "$name exited before it was ready (see its log)"
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)" = 200 ]; then
-      return 0
-    fi
-    sleep 0.5
-  done
-  die "$name not ready at $url within ${timeout}s"
-}
-
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 as_postgres() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -n -u postgres "$@"; fi

@@ -124,31 +124,35 @@ public class WhatsAppIngestSimulation extends Simulation {
     int tenant = rnd.nextInt(TENANTS);
     int lead = rnd.nextInt(LEADS_PER_TENANT);
     long seq = MESSAGE_COUNTER.incrementAndGet();
-    String waId = leadWaId(tenant, lead);
-    String json =
-        "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\""
-            + businessAccountId(tenant)
-            + "\",\"changes\":[{\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{\"display_phone_number\":\""
-            + displayPhoneNumber(tenant)
-            + "\",\"phone_number_id\":\""
-            + phoneNumberId(tenant)
-            + "\"},\"contacts\":[{\"profile\":{\"name\":\"Lead "
-            + tenant
-            + "-"
-            + lead
-            + "\"},\"wa_id\":\""
-            + waId
-            + "\"}],\"messages\":[{\"from\":\""
-            + waId
-            + "\",\"id\":\""
-            + MESSAGE_ID_PREFIX
-            + seq
-            + "\",\"timestamp\":\""
-            + (System.currentTimeMillis() / 1000L)
-            + "\",\"text\":{\"body\":\"Hi, I saw your ad. Is the 2BHK still available? (load message "
-            + seq
-            + ")\"},\"type\":\"text\"}]},\"field\":\"messages\"}]}]}";
-    return json.getBytes(StandardCharsets.UTF_8);
+    return textWebhook(tenant, leadWaId(tenant, lead), "Lead " + tenant + "-" + lead, MESSAGE_ID_PREFIX + seq,
+        "Hi, I saw your ad. Is the 2BHK still available? (load message " + seq + ")",
+        System.currentTimeMillis() / 1000L).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A Cloud API {@code messages} webhook carrying one text message from {@code waId} to tenant {@code tenant}'s
+   * number. {@code name} and {@code text} are put in as they are: no quotes or backslashes.
+   */
+  static String textWebhook(int tenant, String waId, String name, String messageId, String text, long epochSecond) {
+    return "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\""
+        + businessAccountId(tenant)
+        + "\",\"changes\":[{\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{\"display_phone_number\":\""
+        + displayPhoneNumber(tenant)
+        + "\",\"phone_number_id\":\""
+        + phoneNumberId(tenant)
+        + "\"},\"contacts\":[{\"profile\":{\"name\":\""
+        + name
+        + "\"},\"wa_id\":\""
+        + waId
+        + "\"}],\"messages\":[{\"from\":\""
+        + waId
+        + "\",\"id\":\""
+        + messageId
+        + "\",\"timestamp\":\""
+        + epochSecond
+        + "\",\"text\":{\"body\":\""
+        + text
+        + "\"},\"type\":\"text\"}]},\"field\":\"messages\"}]}]}";
   }
 
   /** {@code sha256=} + lowercase hex HMAC-SHA256 of exactly these bytes. */
@@ -190,12 +194,13 @@ public class WhatsAppIngestSimulation extends Simulation {
                   .body(ByteArrayBody(session -> session.<byte[]>get("body")))
                   .check(status().is(200)));
 
-  private static List<OpenInjectionStep> injection() {
+  /** A linear ramp from 1/s to {@code rate} (when rampSeconds > 0), then {@code rate} new users a second. */
+  static List<OpenInjectionStep> injection(double rate, int rampSeconds, int durationSeconds) {
     List<OpenInjectionStep> steps = new ArrayList<>();
-    if (RAMP_SECONDS > 0) {
-      steps.add(rampUsersPerSec(Math.min(1.0, RATE)).to(RATE).during(Duration.ofSeconds(RAMP_SECONDS)));
+    if (rampSeconds > 0) {
+      steps.add(rampUsersPerSec(Math.min(1.0, rate)).to(rate).during(Duration.ofSeconds(rampSeconds)));
     }
-    steps.add(constantUsersPerSec(RATE).during(Duration.ofSeconds(DURATION_SECONDS)));
+    steps.add(constantUsersPerSec(rate).during(Duration.ofSeconds(durationSeconds)));
     return steps;
   }
 
@@ -205,7 +210,7 @@ public class WhatsAppIngestSimulation extends Simulation {
             + " provision=%s runId=%d shareConnections=%s minSuccessPercent=%.2f%n",
         BASE_URL, RATE, DURATION_SECONDS, RAMP_SECONDS, TENANTS, LEADS_PER_TENANT, PROVISION, RUN_ID,
         SHARE_CONNECTIONS, MIN_SUCCESS_PERCENT);
-    setUp(scenario.injectOpen(injection()))
+    setUp(scenario.injectOpen(injection(RATE, RAMP_SECONDS, DURATION_SECONDS)))
         .protocols(httpProtocol)
         // a hard stop, so that a stuck server cannot keep the run going for ever
         .maxDuration(Duration.ofSeconds(RAMP_SECONDS + DURATION_SECONDS + 90L))
@@ -247,8 +252,10 @@ public class WhatsAppIngestSimulation extends Simulation {
       this.operatorKey = operatorKey;
     }
 
-    void provision(int tenants) {
+    /** Creates {@code tenants} tenants with one number each; the i-th element is tenant i's id. */
+    List<String> provision(int tenants) {
       long started = System.nanoTime();
+      List<String> ids = new ArrayList<>();
       int alreadyRegistered = 0;
       for (int i = 0; i < tenants; i++) {
         String tenantJson =
@@ -267,6 +274,7 @@ public class WhatsAppIngestSimulation extends Simulation {
         } catch (Exception e) {
           throw new IllegalStateException("tenant " + i + ": cannot read the created tenant's id: " + e.getMessage(), e);
         }
+        ids.add(tenantId);
         String accountJson =
             "{\"channel\":\"whatsapp\",\"externalId\":\""
                 + phoneNumberId(i)
@@ -288,16 +296,24 @@ public class WhatsAppIngestSimulation extends Simulation {
       System.out.printf(
           "WhatsAppIngestSimulation: provisioned %d tenants (%d numbers already registered) in %d ms%n",
           tenants, alreadyRegistered, (System.nanoTime() - started) / 1_000_000);
+      return ids;
     }
 
-    private HttpResponse<String> post(String path, String json) {
-      HttpRequest request =
+    HttpResponse<String> post(String path, String json) {
+      return send("POST", path, json, null);
+    }
+
+    /** One API request with the operator key; {@code json} may be null (no body). */
+    HttpResponse<String> send(String method, String path, String json, String idempotencyKey) {
+      HttpRequest.Builder builder =
           HttpRequest.newBuilder(URI.create(baseUrl + path))
               .timeout(Duration.ofSeconds(30))
               .header("Authorization", "Bearer " + operatorKey)
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
-              .build();
+              .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                  : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+      if (json != null) builder.header("Content-Type", "application/json");
+      if (idempotencyKey != null) builder.header("Idempotency-Key", idempotencyKey);
+      HttpRequest request = builder.build();
       try {
         return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       } catch (InterruptedException e) {
@@ -308,7 +324,7 @@ public class WhatsAppIngestSimulation extends Simulation {
       }
     }
 
-    private static IllegalStateException failure(String what, HttpResponse<String> response) {
+    static IllegalStateException failure(String what, HttpResponse<String> response) {
       String body = response.body() == null ? "" : response.body();
       if (body.length() > 500) {
         body = body.substring(0, 500) + "...";
@@ -317,12 +333,12 @@ public class WhatsAppIngestSimulation extends Simulation {
     }
   }
 
-  private static String envOr(String name, String fallback) {
+  static String envOr(String name, String fallback) {
     String v = System.getenv(name);
     return v == null || v.isBlank() ? fallback : v;
   }
 
-  private static String stripSlash(String url) {
+  static String stripSlash(String url) {
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 }
