@@ -20,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,14 +64,18 @@ public final class AgentHandler extends JdbcHandler<List<EventEnvelope<LeadAgent
   @Override
   public void process(PooledJdbcSession session, List<EventEnvelope<LeadAgent.Event>> envelopes) throws Exception {
     session.withConnection(connection -> {
+      List<AuditFeed.Timed> audit = new ArrayList<>();
       for (EventEnvelope<LeadAgent.Event> envelope : envelopes) {
-        project(connection, envelope.event(), envelope.sequenceNr());
+        project(connection, envelope.event(), envelope.sequenceNr(), audit);
       }
+      // last and tenant by tenant: audit appends hold per-tenant locks until the commit (see AuditProjections)
+      AuditProjections.appendInTenantOrder(connection, audit);
       return null;
     });
   }
 
-  private void project(Connection connection, LeadAgent.Event event, long seqNr) throws SQLException {
+  private void project(Connection connection, LeadAgent.Event event, long seqNr, List<AuditFeed.Timed> audit)
+      throws SQLException {
     if (event instanceof LeadAgent.InboundNoted) return;
     ensureRow(connection, event);
     if (event instanceof MessageAnalyzed analyzed) {
@@ -80,9 +85,9 @@ public final class AgentHandler extends JdbcHandler<List<EventEnvelope<LeadAgent
     } else if (event instanceof LeadScored scored) {
       scored(connection, scored, seqNr);
     } else if (event instanceof LeadEscalated escalated) {
-      escalated(connection, escalated, seqNr);
+      escalated(connection, escalated, seqNr, audit);
     } else if (event instanceof ReviewTaskOpened task) {
-      review(connection, task, seqNr);
+      review(connection, task, seqNr, audit);
     } else if (event instanceof ReplyComposed composed) {
       composed(connection, composed);
       if (composed.slot() != null) {
@@ -237,7 +242,8 @@ public final class AgentHandler extends JdbcHandler<List<EventEnvelope<LeadAgent
     }
   }
 
-  private void escalated(Connection connection, LeadEscalated escalated, long seqNr) throws SQLException {
+  private void escalated(Connection connection, LeadEscalated escalated, long seqNr, List<AuditFeed.Timed> audit)
+      throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(
         "UPDATE lead_ai SET escalated = true, escalate_reasons = ?, escalated_at = COALESCE(escalated_at, ?),"
             + " qualification_status = ?, last_seq_nr = ?, updated_at = ?" + NEWER)) {
@@ -251,12 +257,13 @@ public final class AgentHandler extends JdbcHandler<List<EventEnvelope<LeadAgent
     }
     notification(connection, escalated, seqNr, "ai.escalated", "urgent", new String[] {"sdr", "manager"},
         "A lead needs a person now: " + String.join(", ", escalated.reasons()) + ".");
-    AuditLog.append(connection, new AuditLog.NewEntry(escalated.tenantId(), AuditFeed.ENGINE, "ai.escalated",
+    audit.add(new AuditFeed.Timed(new AuditLog.NewEntry(escalated.tenantId(), AuditFeed.ENGINE, "ai.escalated",
         escalated.leadId(), Map.of("reasons", escalated.reasons(), "message", escalated.messageId())),
-        escalated.at());
+        escalated.at()));
   }
 
-  private void review(Connection connection, ReviewTaskOpened task, long seqNr) throws SQLException {
+  private void review(Connection connection, ReviewTaskOpened task, long seqNr, List<AuditFeed.Timed> audit)
+      throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(
         "INSERT INTO ai_review_tasks (tenant_id, task_id, lead_id, message_id, types, created_at)"
             + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, task_id) DO NOTHING")) {
@@ -271,8 +278,9 @@ public final class AgentHandler extends JdbcHandler<List<EventEnvelope<LeadAgent
     notification(connection, task, seqNr, "ai.review-needed", "critical", new String[] {"sdr", "auditor"},
         "A lead wrote about something the AI must not answer (" + String.join(", ", task.types())
             + "): review it and reply in person. The lead got a holding reply.");
-    AuditLog.append(connection, new AuditLog.NewEntry(task.tenantId(), AuditFeed.ENGINE, "ai.high-risk-review",
-        task.leadId(), Map.of("task", task.taskId(), "types", task.types(), "message", task.messageId())), task.at());
+    audit.add(new AuditFeed.Timed(new AuditLog.NewEntry(task.tenantId(), AuditFeed.ENGINE, "ai.high-risk-review",
+        task.leadId(), Map.of("task", task.taskId(), "types", task.types(), "message", task.messageId())),
+        task.at()));
   }
 
   private void composed(Connection connection, ReplyComposed composed) throws SQLException {

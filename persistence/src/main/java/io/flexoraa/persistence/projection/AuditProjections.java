@@ -48,12 +48,25 @@ public final class AuditProjections {
     @Override
     public void process(PooledJdbcSession session, List<EventEnvelope<Object>> envelopes) throws Exception {
       session.withConnection(connection -> {
+        List<AuditFeed.Timed> entries = new java.util.ArrayList<>();
         for (EventEnvelope<Object> envelope : envelopes) {
-          Optional<AuditFeed.Timed> entry = AuditFeed.entryFor(envelope.event());
-          if (entry.isPresent()) AuditLog.append(connection, entry.get().entry(), entry.get().at());
+          AuditFeed.entryFor(envelope.event()).ifPresent(entries::add);
         }
+        appendInTenantOrder(connection, entries);
         return null;
       });
     }
+  }
+
+  /**
+   * Appends a group's entries tenant by tenant (a stable sort: each tenant's entries keep their journal order). An
+   * append takes its tenant's advisory lock until the transaction ends; projections of different tags appending for
+   * the same tenants in different orders would otherwise deadlock each other.
+   */
+  static void appendInTenantOrder(java.sql.Connection connection, List<AuditFeed.Timed> entries)
+      throws java.sql.SQLException {
+    List<AuditFeed.Timed> ordered = new java.util.ArrayList<>(entries);
+    ordered.sort(java.util.Comparator.comparing(timed -> timed.entry().tenantId()));
+    for (AuditFeed.Timed timed : ordered) AuditLog.append(connection, timed.entry(), timed.at());
   }
 }
