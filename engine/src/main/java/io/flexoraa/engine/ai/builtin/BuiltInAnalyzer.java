@@ -103,8 +103,15 @@ public final class BuiltInAnalyzer implements Analyzer {
     List<String> objections = SignalReader.objections(hits, named);
     IntentClassifier.Verdict verdict = IntentClassifier.classify(new IntentClassifier.Facts(
         hits, signals, objections, named, riskTypes, budget, timeline,
-        lexicon.isWholeMessage("acknowledgement", text), lexicon.isWholeMessage("greeting", text), questions(text)));
+        lexicon.isOnly("acknowledgement", text), lexicon.isOnly("greeting", text),
+        Math.max(questions(text), hits.has("question_word") ? 1 : 0)));
     String tone = ToneClassifier.classify(hits, verdict.category(), riskTypes, objections);
+    // objections and buying signals are a prospect's: an existing customer's complaint is support (the category
+    // rule already keeps a support message that books or buys out of SUPPORT)
+    if (verdict.category().equals("SUPPORT")) {
+      objections = List.of();
+      signals = List.of();
+    }
 
     List<String> reasons = Analysis.escalateReasons(budget, signals, riskTypes, named, objections);
     return new Analysis(

@@ -7,9 +7,10 @@ import java.util.List;
  * A message's category (its primary purpose) and the lead's intent, by the eval README's conventions. The category
  * is decided by a cascade, most specific first, because a message usually serves one purpose and its other words
  * only colour it: a bare "ok" is a follow-up; a stranger's "who gave you my number" is confusion; an existing
- * customer's problem is support even when it names a rival; an objection (or a rival's offer) comes before the
- * questions around it; strong urgency is its own category unless the lead books or pays; booking, paying or a want
- * with a budget, a quantity or a date is buying; the rest is information. Intent then follows the signals: support is
+ * customer's problem is support even when it names a rival; a rival's offer the lead wants matched is a competitor
+ * message, a complaint about our price, several objections or an objection stated without a question is an
+ * objection; strong urgency is its own category unless the lead books or pays; booking, or a want made concrete by a
+ * budget, a quantity, a date or a price question, is buying; the rest is information. Intent then follows the signals: support is
  * LOW by convention, booking, paying or a meeting is HIGH, a price asked in order to proceed now is HIGH, browsing,
  * rejection and wrong fits are LOW, everything else MEDIUM.
  */
@@ -18,7 +19,8 @@ public final class IntentClassifier {
   /**
    * What the classifier is told about a message.
    *
-   * @param questions sentences of the message that are questions
+   * @param questions sentences of the message that are questions (at least 1 when a question word is used without
+   *     a question mark)
    */
   public record Facts(
       Lexicon.Hits hits, List<String> signals, List<String> objections, List<String> competitors,
@@ -59,10 +61,9 @@ public final class IntentClassifier {
   private static Category category(Facts facts) {
     if (facts.acknowledgement()) return new Category("FOLLOW_UP", false);
     if (facts.greeting()) return new Category("INFORMATION", false);
-    if (facts.has("wrong_contact")) return new Category("CONFUSION", false);
+    if (facts.has("wrong_contact")) return new Category(facts.has("rejection") ? "OBJECTION" : "CONFUSION", false);
 
-    boolean strongBuy = facts.signal("ready_to_buy") || facts.signal("asks_meeting") || facts.signal("asks_demo")
-        || facts.signal("asks_payment");
+    boolean strongBuy = facts.signal("ready_to_buy") || facts.signal("asks_meeting") || facts.signal("asks_demo");
     boolean supportProblem = facts.has("support_problem");
     boolean hostile = facts.riskTypes().contains("legal") || facts.riskTypes().contains("violent")
         || facts.riskTypes().contains("abusive");
@@ -72,12 +73,16 @@ public final class IntentClassifier {
     }
 
     int objections = facts.objections().size();
-    boolean rivalOnly = objections == 1 && facts.objections().contains("competitor");
+    boolean pressing = facts.has("price_complaint") || facts.has("rejection") || facts.has("conditional_commit");
+    boolean aboutRival = facts.objections().contains("competitor")
+        && facts.objections().stream().allMatch(objection -> objection.equals("price") || objection.equals("competitor"));
+    boolean statement = facts.questions() == 0 && !facts.has("want") && facts.signals().isEmpty();
     if (!strongBuy) {
-      if (objections >= 2 || (objections == 1 && !rivalOnly && facts.has("rejection"))) {
+      if (aboutRival && !pressing) return new Category("COMPETITOR", false);
+      if (objections >= 2 || (objections == 1 && ((pressing && facts.signals().isEmpty()) || statement))) {
         return new Category("OBJECTION", facts.has("conditional_commit"));
       }
-      if (!facts.competitors().isEmpty() || rivalOnly) return new Category("COMPETITOR", false);
+      if (!facts.competitors().isEmpty()) return new Category("COMPETITOR", false);
       if (objections == 0 && facts.has("rejection")) return new Category("OBJECTION", false);
     }
     if (facts.has("confusion")) return new Category("CONFUSION", strongBuy);
@@ -89,11 +94,14 @@ public final class IntentClassifier {
 
     double buy = buyScore(facts);
     double information = informationScore(facts);
-    if (facts.has("want") && buy >= 2 && buy > information) return new Category("BUYING", buy - information < 1);
-    return new Category("INFORMATION", facts.has("want") && buy >= 2);
+    boolean buying = buy > information && ((facts.has("want") && buy >= 2) || buy >= 3);
+    return new Category(buying ? "BUYING" : "INFORMATION", Math.abs(buy - information) < 1 && buy >= 2);
   }
 
-  /** A want made concrete: a budget, a quantity, a date; a price or availability question adds half. */
+  /**
+   * A want made concrete: a budget, a quantity, a date, a payment question; a price question counts fully with a
+   * want ("I want a 2BHK in Baner, price?") and half without, an availability question half.
+   */
   private static double buyScore(Facts facts) {
     double score = 0;
     if (facts.has("want")) score += 1;
@@ -101,7 +109,8 @@ public final class IntentClassifier {
     if (facts.has("quantity")) score += 1;
     boolean dated = facts.timeline() != null && !facts.timeline().equals("EXPLORING");
     if (dated || facts.has("near_term")) score += 1;
-    if (facts.signal("asks_price")) score += 0.5;
+    if (facts.signal("asks_payment")) score += 1;
+    if (facts.signal("asks_price")) score += facts.has("want") ? 1 : 0.5;
     if (facts.signal("asks_availability")) score += 0.5;
     return score;
   }
@@ -130,13 +139,19 @@ public final class IntentClassifier {
     boolean vague = category.equals("INFORMATION") || category.equals("CONFUSION") || category.equals("COMPETITOR");
     if (vague && noSignals && facts.has("not_serious")) return "LOW";
     if (category.equals("INFORMATION") && noSignals
-        && (facts.has("compliment") || facts.objections().contains("trust"))) {
+        && (facts.has("compliment") || facts.objections().contains("trust") || vagueStatement(facts))) {
       return "LOW";
     }
     boolean soon = facts.has("near_term") || "IMMEDIATE".equals(facts.timeline());
     if ((facts.signal("asks_price") || facts.signal("asks_availability")) && soon && facts.has("want")) return "HIGH";
     if (category.equals("BUYING") && facts.signal("asks_contract")) return "HIGH";
     return "MEDIUM";
+  }
+
+  /** A remark with nothing to act on: no question, want, budget, quantity, date or objection ("wow the view 😍"). */
+  private static boolean vagueStatement(Facts facts) {
+    return facts.questions() == 0 && !facts.has("want") && facts.budget() == null && !facts.has("budget_mention")
+        && !facts.has("quantity") && facts.timeline() == null && facts.objections().isEmpty();
   }
 
   /** Separate cues behind the reading; a question counts, a whole-message convention counts double. */

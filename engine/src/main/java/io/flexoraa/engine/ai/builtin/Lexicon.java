@@ -25,8 +25,10 @@ public final class Lexicon {
   /** A gap of up to six words inside one sentence (" ~ " in an entry). */
   private static final String GAP = "\\s+(?:[^\\s.?!]+\\s+){0,6}";
   private static final String LETTERS = "[\\p{L}\\p{M}]*";
-  private static final String NOT_AFTER_LETTER = "(?<![\\p{L}\\p{M}])";
-  private static final String NOT_BEFORE_LETTER = "(?![\\p{L}\\p{M}])";
+  /** A match may not start inside a word: the previous or the next character is not a letter. */
+  private static final String WORD_START = "(?:(?<![\\p{L}\\p{M}])|(?![\\p{L}\\p{M}]))";
+  /** ...nor end inside one ("!!" after "phone" is fine, "price" inside "priced" is not). */
+  private static final String WORD_END = "(?:(?![\\p{L}\\p{M}])|(?<![\\p{L}\\p{M}]))";
   private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{M}\\p{N}]+");
   private static final Pattern PUNCTUATION_OR_SPACE = Pattern.compile("[\\p{P}\\s]+");
   /** Counting stops here: a cue that fired this often is as strong as it gets. */
@@ -37,6 +39,7 @@ public final class Lexicon {
   private final Map<String, WordList> romanized;
   private final Map<String, Set<String>> distinctWords;
   private final Map<String, Set<String>> nativeWords;
+  private final Map<String, Set<String>> wordSets;
 
   /** One cue: its entries as one pattern, and what is blanked before it is read (null when nothing is). */
   record Cue(String name, Pattern pattern, Pattern ignore) {
@@ -100,12 +103,13 @@ public final class Lexicon {
 
   private Lexicon(
       Map<String, Cue> cues, Map<String, Set<String>> wholeMessages, Map<String, WordList> romanized,
-      Map<String, Set<String>> distinctWords, Map<String, Set<String>> nativeWords) {
+      Map<String, Set<String>> distinctWords, Map<String, Set<String>> nativeWords, Map<String, Set<String>> wordSets) {
     this.cues = Map.copyOf(cues);
     this.wholeMessages = Map.copyOf(wholeMessages);
     this.romanized = Map.copyOf(romanized);
     this.distinctWords = Map.copyOf(distinctWords);
     this.nativeWords = Map.copyOf(nativeWords);
+    this.wordSets = Map.copyOf(wordSets);
   }
 
   /** Loads and compiles a lexicon resource; a malformed entry fails here, naming its cue. */
@@ -147,7 +151,10 @@ public final class Lexicon {
     for (String language : nativeConfig.root().keySet()) {
       nativeWords.put(language, foldWords(nativeConfig.getStringList(language)));
     }
-    return new Lexicon(cues, wholeMessages, romanized, distinct, nativeWords);
+    Map<String, Set<String>> wordSets = new HashMap<>();
+    Config sets = root.getConfig("word-sets");
+    for (String name : sets.root().keySet()) wordSets.put(name, foldWords(sets.getStringList(name)));
+    return new Lexicon(cues, wholeMessages, romanized, distinct, nativeWords, wordSets);
   }
 
   /** Runs every cue over the message. */
@@ -169,6 +176,24 @@ public final class Lexicon {
     Set<String> keys = wholeMessages.get(list);
     if (keys == null) throw new IllegalArgumentException("the lexicon has no whole-message list " + list);
     return keys.contains(messageKey(text));
+  }
+
+  /**
+   * Whether the message is only one kind of small talk: one of a whole-message list's phrases, or words all from the
+   * word set {@code kind} with at least one from {@code kind-core} ("ok sir thank you" is an acknowledgement, "sir"
+   * alone is not).
+   */
+  public boolean isOnly(String kind, MessageText text) {
+    if (isWholeMessage(kind, text)) return true;
+    Set<String> words = wordSet(kind);
+    return !text.words().isEmpty() && words.containsAll(text.words())
+        && text.words().stream().anyMatch(wordSet(kind + "-core")::contains);
+  }
+
+  private Set<String> wordSet(String name) {
+    Set<String> words = wordSets.get(name);
+    if (words == null) throw new IllegalArgumentException("the lexicon has no word set " + name);
+    return words;
   }
 
   public WordList romanized(String language) {
@@ -232,7 +257,7 @@ public final class Lexicon {
       // one boundary check around all alternatives: a match may still backtrack into the next alternative when the
       // first one ends inside a word
       return Pattern.compile(
-          NOT_AFTER_LETTER + "(?:" + alternatives + ")" + NOT_BEFORE_LETTER, Pattern.CASE_INSENSITIVE);
+          WORD_START + "(?:" + alternatives + ")" + WORD_END, Pattern.CASE_INSENSITIVE);
     } catch (java.util.regex.PatternSyntaxException malformed) {
       throw new IllegalArgumentException("lexicon cue " + cue + " has a malformed entry: " + malformed.getMessage(), malformed);
     }

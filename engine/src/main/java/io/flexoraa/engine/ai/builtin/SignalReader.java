@@ -8,7 +8,7 @@ import java.util.List;
  * Buying signals, objections and decision authority, read off the lexicon's cues with the few rules the eval
  * conventions add: asking what a price <em>means</em> ("is 45,000 per semester or per year?") is confusion, not a
  * price request; a rival is an objection when the lead does not name it (it is being compared with) or when a named
- * one comes with a price or feature complaint, never for merely being named.
+ * one comes with its offer or a price or feature complaint, never for merely being named.
  */
 public final class SignalReader {
   private SignalReader() {}
@@ -29,8 +29,8 @@ public final class SignalReader {
     List<String> objections = new ArrayList<>();
     for (String objection : Analysis.OBJECTIONS) {
       boolean raised = objection.equals("competitor")
-          ? hits.has("competitor_unnamed")
-              || (!namedCompetitors.isEmpty() && (hits.has("objection_price") || hits.has("objection_features")))
+          ? hits.has("competitor_unnamed") || (!namedCompetitors.isEmpty()
+              && (hits.has("objection_price") || hits.has("objection_features") || hits.has("rival_offer")))
           : hits.has("objection_" + objection);
       if (raised) objections.add(objection);
     }
