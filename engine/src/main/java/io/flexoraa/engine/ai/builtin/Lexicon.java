@@ -30,7 +30,8 @@ public final class Lexicon {
   /** ...nor end inside one ("!!" after "phone" is fine, "price" inside "priced" is not). */
   private static final String WORD_END = "(?:(?![\\p{L}\\p{M}])|(?<![\\p{L}\\p{M}]))";
   private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{M}\\p{N}]+");
-  private static final Pattern PUNCTUATION_OR_SPACE = Pattern.compile("[\\p{P}\\s]+");
+  /** Punctuation and spaces, but not the question mark: a bare "??" is a chaser, a bare "..." is nothing. */
+  private static final Pattern PUNCTUATION_OR_SPACE = Pattern.compile("[\\p{P}\\s&&[^?]]+");
   /** Counting stops here: a cue that fired this often is as strong as it gets. */
   private static final int MAX_COUNT = 5;
 
@@ -226,7 +227,7 @@ public final class Lexicon {
     return Set.copyOf(folded);
   }
 
-  /** Letters and digits only, or, for a message of emoji alone, the emoji. */
+  /** Letters and digits only, or, for a message without any, its emoji and question marks. */
   private static String messageKey(MessageText text) {
     String words = NOT_WORD.matcher(text.normalized()).replaceAll(" ").strip();
     if (!words.isEmpty()) return words;
