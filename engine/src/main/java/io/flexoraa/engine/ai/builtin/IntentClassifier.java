@@ -68,8 +68,9 @@ public final class IntentClassifier {
     boolean hostile = facts.riskTypes().contains("legal") || facts.riskTypes().contains("violent")
         || facts.riskTypes().contains("abusive");
     if (facts.has("follow_up") && !supportProblem) return new Category("FOLLOW_UP", hostile);
-    if ((supportProblem || hostile) && !facts.signal("ready_to_buy") && !facts.signal("asks_meeting")) {
-      return new Category("SUPPORT", strongBuy || (supportProblem && facts.has("want") && !hostile));
+    if ((supportProblem || hostile) && !facts.signal("ready_to_buy") && !facts.signal("asks_meeting")
+        && !facts.signal("asks_demo")) {
+      return new Category("SUPPORT", strongBuy || facts.signal("asks_price") || facts.signal("asks_payment"));
     }
 
     int objections = facts.objections().size();

@@ -17,8 +17,9 @@ public final class ToneClassifier {
     if (riskTypes.contains("legal") || riskTypes.contains("violent") || riskTypes.contains("abusive")) frustrated += 2;
     if (category.equals("SUPPORT")) frustrated += 2;
     if (frustrated >= 2) return "FRUSTRATED";
+    boolean apologetic = hits.has("apology") || hits.has("conditional_commit");
     int skeptical = hits.count("skeptical") + (objections.contains("trust") ? 1 : 0)
-        + (hits.has("price_complaint") ? 1 : 0) + (doubtsTheOffer(hits, category, objections) ? 1 : 0);
+        + (hits.has("price_complaint") && !apologetic ? 1 : 0) + (doubtsTheOffer(hits, category, objections) ? 1 : 0);
     if (skeptical >= 1) return "SKEPTICAL";
     if (hits.has("excited") || hits.has("compliment")) return "EXCITED";
     return "NEUTRAL";
