@@ -34,6 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LanguageDetector {
   private static final Map<String, com.github.pemistahl.lingua.api.LanguageDetector> LINGUA = new ConcurrentHashMap<>();
   private static final Map<UnicodeScript, String> SCRIPT_LANGUAGES = scriptLanguages();
+  /** Lingua reads at most this much of a message: the language shows in its first sentences, the cost grows with it. */
+  private static final int LINGUA_MAX_CHARS = 400;
   /** Letters only Urdu uses among the Arabic-script languages. */
   private static final String URDU_LETTERS = "ٹڈڑںےھہۓ";
   /** Letters Urdu and Persian use and Arabic does not. */
@@ -189,7 +191,7 @@ public final class LanguageDetector {
 
   /** Lingua's first language, unless English is close behind it (then English: the product's lingua franca). */
   private String linguaLatin(MessageText text) {
-    SortedMap<Language, Double> values = lingua.computeLanguageConfidenceValues(text.normalized());
+    SortedMap<Language, Double> values = lingua.computeLanguageConfidenceValues(linguaInput(text));
     if (values.isEmpty()) return null;
     Language top = values.firstKey();
     if (top == Language.ENGLISH) return "en";
@@ -200,11 +202,16 @@ public final class LanguageDetector {
 
   /** Lingua's best among some languages, or null when it has no opinion on them. */
   private String linguaBest(MessageText text, Set<String> among) {
-    for (Map.Entry<Language, Double> entry : lingua.computeLanguageConfidenceValues(text.normalized()).entrySet()) {
+    for (Map.Entry<Language, Double> entry : lingua.computeLanguageConfidenceValues(linguaInput(text)).entrySet()) {
       String code = iso(entry.getKey());
       if (among.contains(code)) return code;
     }
     return null;
+  }
+
+  private static String linguaInput(MessageText text) {
+    String normalized = text.normalized();
+    return normalized.length() <= LINGUA_MAX_CHARS ? normalized : normalized.substring(0, LINGUA_MAX_CHARS);
   }
 
   private static String iso(Language language) {
