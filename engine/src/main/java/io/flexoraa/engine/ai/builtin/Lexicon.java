@@ -187,6 +187,10 @@ public final class Lexicon {
       String cue, int index, boolean ignore, List<String> entries, Map<Character, List<Keyed>> byFirstCharacter) {
     List<String> unkeyed = new ArrayList<>();
     for (String entry : entries) {
+      if (entry.contains("]*")) {
+        throw new IllegalArgumentException("lexicon cue " + cue + ": \"" + entry + "\" has ]*, but * means letters in "
+            + "an entry; write {0,n} after a character class");
+      }
       String folded = MessageText.fold(entry.strip());
       Map<String, Boolean> prefixes = prefixes(folded);
       if (prefixes == null) {

@@ -75,6 +75,12 @@ class LexiconTest {
   }
 
   @Test
+  void aStarAfterACharacterClassIsRefused_itWouldNotBeARegularExpressionStar() {
+    assertThatThrownBy(() -> Lexicon.load("ai/starred-class-lexicon.conf")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("starred").hasMessageContaining("{0,n}");
+  }
+
+  @Test
   void theShippedLexiconCompilesAndHasEveryCueTheClassifiersRead() {
     Lexicon.Hits hits = Lexicon.load(Lexicon.DEFAULT_RESOURCE).read(MessageText.of("hello"));
     for (String cue : new String[] {"asks_price", "asks_demo", "asks_meeting", "asks_contract", "ready_to_buy",
