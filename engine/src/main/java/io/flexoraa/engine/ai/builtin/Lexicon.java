@@ -7,7 +7,6 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,35 +15,27 @@ import java.util.regex.Pattern;
 
 /**
  * The built-in engine's words and phrases, loaded from a HOCON resource ({@code flexoraa/ai/builtin-lexicon.conf}) so
- * that a new phrase is data, not code. Each cue's entries are compiled once into one pattern (entry syntax in the
- * resource's header); {@link #read} runs every cue over a message and returns what fired. Immutable, thread-safe.
+ * that a new phrase is data, not code (entry syntax: the resource's header and {@link EntrySyntax}). {@link #read}
+ * runs every cue over a message and returns what fired; a match that overlaps text the cue's {@code ignore} entries
+ * matched does not count. Immutable, thread-safe.
  */
 public final class Lexicon {
   public static final String DEFAULT_RESOURCE = "flexoraa/ai/builtin-lexicon.conf";
 
-  /** A gap of up to six words inside one sentence (" ~ " in an entry). */
-  private static final String GAP = "\\s+(?:[^\\s.?!]+\\s+){0,6}";
-  private static final String LETTERS = "[\\p{L}\\p{M}]*";
-  /** A match may not start inside a word: the previous or the next character is not a letter. */
-  private static final String WORD_START = "(?:(?<![\\p{L}\\p{M}])|(?![\\p{L}\\p{M}]))";
-  /** ...nor end inside one ("!!" after "phone" is fine, "price" inside "priced" is not). */
-  private static final String WORD_END = "(?:(?![\\p{L}\\p{M}])|(?<![\\p{L}\\p{M}]))";
   private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{M}\\p{N}]+");
   /** Punctuation and spaces, but not the question mark: a bare "??" is a chaser, a bare "..." is nothing. */
   private static final Pattern PUNCTUATION_OR_SPACE = Pattern.compile("[\\p{P}\\s&&[^?]]+");
   /** Counting stops here: a cue that fired this often is as strong as it gets. */
   private static final int MAX_COUNT = 5;
-  /** Characters of the entry syntax that end a literal first word. */
-  private static final String SYNTAX = "()[]{}?*+|.^$\\~ ";
 
   private final List<String> cueNames;
   /**
-   * Entries that start with a literal word, by that word's first character: at each word start of a message only
-   * the entries whose literal the text starts with are tried, instead of every alternative of every cue at every
-   * position (ten times faster on a long e-mail).
+   * Entries by the first character of their literal beginning (a word, punctuation, an emoji, or any digit): at each
+   * place of a message where such an entry may start, only the entries whose beginning the text has there are tried,
+   * instead of every alternative of every cue at every position (ten times faster on a long e-mail).
    */
   private final Map<Character, List<Keyed>> byFirstCharacter;
-  /** Per cue, its entries that may start anywhere (punctuation, emoji, a leading *), scanned the ordinary way. */
+  /** Per cue, its entries without a literal beginning (a leading character class or *), scanned the ordinary way. */
   private final Pattern[] unkeyed;
   private final Pattern[] unkeyedIgnore;
   private final Map<String, Set<String>> wholeMessages;
@@ -64,16 +55,13 @@ public final class Lexicon {
      */
     boolean fits(String text, int position) {
       char previous = position == 0 ? ' ' : text.charAt(position - 1);
-      if (prefix.equals(DIGITS)) return !Character.isDigit(previous);
-      if (isWordCharacter(prefix.charAt(0)) && isWordCharacter(previous)) return false;
+      if (prefix.equals(EntrySyntax.DIGITS)) return !Character.isDigit(previous);
+      if (EntrySyntax.isWordCharacter(prefix.charAt(0)) && EntrySyntax.isWordCharacter(previous)) return false;
       if (!text.startsWith(prefix, position)) return false;
       int end = position + prefix.length();
-      return !whole || end == text.length() || !isWordCharacter(text.charAt(end));
+      return !whole || end == text.length() || !EntrySyntax.isWordCharacter(text.charAt(end));
     }
   }
-
-  /** The "prefix" of entries that start with [0-9]: filed under every digit. */
-  private static final String DIGITS = "[0-9]";
 
   /** A stretch of the normalized text a cue (or its ignore list) matched. */
   private record Span(int start, int end) {
@@ -192,15 +180,15 @@ public final class Lexicon {
             + "an entry; write {0,n} after a character class");
       }
       String folded = MessageText.fold(entry.strip());
-      Map<String, Boolean> prefixes = prefixes(folded);
+      Map<String, Boolean> prefixes = EntrySyntax.prefixes(folded);
       if (prefixes == null) {
         unkeyed.add(folded);
         continue;
       }
-      Pattern pattern = compile(cue, "(?:" + toRegex(folded) + ")" + WORD_END);
+      Pattern pattern = compile(cue, "(?:" + EntrySyntax.toRegex(folded) + ")" + EntrySyntax.WORD_END);
       for (Map.Entry<String, Boolean> prefix : prefixes.entrySet()) {
         Keyed keyed = new Keyed(prefix.getKey(), prefix.getValue(), index, ignore, pattern);
-        String firsts = prefix.getKey().equals(DIGITS) ? "0123456789" : prefix.getKey().substring(0, 1);
+        String firsts = prefix.getKey().equals(EntrySyntax.DIGITS) ? "0123456789" : prefix.getKey().substring(0, 1);
         for (char first : firsts.toCharArray()) {
           byFirstCharacter.computeIfAbsent(first, key -> new ArrayList<>()).add(keyed);
         }
@@ -210,9 +198,9 @@ public final class Lexicon {
     StringBuilder alternatives = new StringBuilder();
     for (String entry : unkeyed) {
       if (alternatives.length() > 0) alternatives.append('|');
-      alternatives.append("(?:").append(toRegex(entry)).append(')');
+      alternatives.append("(?:").append(EntrySyntax.toRegex(entry)).append(')');
     }
-    return compile(cue, WORD_START + "(?:" + alternatives + ")" + WORD_END);
+    return compile(cue, EntrySyntax.WORD_START + "(?:" + alternatives + ")" + EntrySyntax.WORD_END);
   }
 
   private static Pattern compile(String cue, String regex) {
@@ -221,116 +209,6 @@ public final class Lexicon {
     } catch (java.util.regex.PatternSyntaxException malformed) {
       throw new IllegalArgumentException("lexicon cue " + cue + " has a malformed entry: " + malformed.getMessage(), malformed);
     }
-  }
-
-  /**
-   * The literal beginnings one of which every match of an (already folded) entry starts with, lower case, each with
-   * whether it is a whole first word ({@link #DIGITS} for an entry starting with [0-9]); null when a match may start
-   * otherwise (another character class, a leading "*").
-   */
-  static Map<String, Boolean> prefixes(String entry) {
-    Map<String, Boolean> prefixes = new HashMap<>();
-    String body = entry;
-    if (body.startsWith("(?<")) {
-      int close = closing(body, 0);
-      if (close < 0) return null;
-      body = body.substring(close + 1);
-    }
-    for (String alternative : topLevel(body)) {
-      if (alternative.startsWith(DIGITS)) {
-        prefixes.put(DIGITS, false);
-      } else if (!collectPrefixes(alternative, true, prefixes)) {
-        return null;
-      }
-    }
-    return prefixes.keySet().stream().anyMatch(String::isEmpty) ? null : prefixes;
-  }
-
-  /** {@code endsWord}: whether the end of {@code entry} is followed by a word boundary in the enclosing entry. */
-  private static boolean collectPrefixes(String entry, boolean endsWord, Map<String, Boolean> prefixes) {
-    if (entry.isEmpty()) return false;
-    if (entry.charAt(0) == '(') {
-      int close = closing(entry, 0);
-      if (close < 0) return false;
-      char after = close + 1 < entry.length() ? entry.charAt(close + 1) : 0;
-      if (after == '{' || after == '+') return false;
-      int rest = after == '?' ? close + 2 : close + 1;
-      boolean groupEndsWord = rest >= entry.length() ? endsWord : entry.charAt(rest) == ' ';
-      for (String alternative : topLevel(entry.substring(1, close))) {
-        String trimmed = alternative.strip();
-        if (!collectPrefixes(trimmed, groupEndsWord || !trimmed.equals(alternative), prefixes)) return false;
-      }
-      return after != '?' || collectPrefixes(entry.substring(close + 2).strip(), endsWord, prefixes);
-    }
-    StringBuilder run = new StringBuilder();
-    int end = 0;
-    while (end < entry.length() && SYNTAX.indexOf(entry.charAt(end)) < 0) run.append(entry.charAt(end++));
-    if (end + 1 < entry.length() && entry.charAt(end) == '\\' && run.isEmpty()) {
-      run.append(entry.charAt(end + 1));
-      end += 2;
-    }
-    String literal = run.toString();
-    boolean whole = end == entry.length() ? endsWord : entry.charAt(end) == ' ';
-    if (end < entry.length() && (entry.charAt(end) == '?' || entry.charAt(end) == '{') && !literal.isEmpty()) {
-      literal = literal.substring(0, literal.length() - 1);
-      whole = false;
-    }
-    if (literal.isEmpty()) return false;
-    prefixes.merge(literal.toLowerCase(java.util.Locale.ROOT), whole, Boolean::logicalAnd);
-    return true;
-  }
-
-  /** The entry's top-level alternatives ("a|b(c|d)" is "a" and "b(c|d)"). */
-  private static List<String> topLevel(String entry) {
-    List<String> alternatives = new ArrayList<>();
-    int depth = 0;
-    boolean inClass = false;
-    int from = 0;
-    for (int i = 0; i < entry.length(); i++) {
-      char c = entry.charAt(i);
-      if (c == '\\') {
-        i++;
-      } else if (inClass) {
-        if (c == ']') inClass = false;
-      } else if (c == '[') {
-        inClass = true;
-      } else if (c == '(') {
-        depth++;
-      } else if (c == ')') {
-        depth--;
-      } else if (c == '|' && depth == 0) {
-        alternatives.add(entry.substring(from, i));
-        from = i + 1;
-      }
-    }
-    alternatives.add(entry.substring(from));
-    return alternatives;
-  }
-
-  private static int closing(String entry, int open) {
-    int depth = 0;
-    boolean inClass = false;
-    for (int i = open; i < entry.length(); i++) {
-      char c = entry.charAt(i);
-      if (c == '\\') {
-        i++;
-      } else if (inClass) {
-        if (c == ']') inClass = false;
-      } else if (c == '[') {
-        inClass = true;
-      } else if (c == '(') {
-        depth++;
-      } else if (c == ')' && --depth == 0) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static boolean isWordCharacter(char c) {
-    int type = Character.getType(c);
-    return Character.isLetter(c) || type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
-        || type == Character.ENCLOSING_MARK;
   }
 
   /** Runs every cue over the message. */
@@ -360,7 +238,7 @@ public final class Lexicon {
     for (int position = 0; position < text.length(); position++) {
       char c = text.charAt(position);
       // entries that start with a letter start at word starts only: skip the middle of words before the lookup
-      if (position > 0 && isWordCharacter(c) && isWordCharacter(text.charAt(position - 1))) continue;
+      if (position > 0 && EntrySyntax.isWordCharacter(c) && EntrySyntax.isWordCharacter(text.charAt(position - 1))) continue;
       List<Keyed> candidates = byFirstCharacter.get(c);
       if (candidates == null) continue;
       for (Keyed keyed : candidates) {
@@ -481,36 +359,5 @@ public final class Lexicon {
       entries.add(String.valueOf(value.unwrapped()));
     }
     return entries;
-  }
-
-  /** An entry in the lexicon's syntax as a regular expression: "*" any letters, " ~ " a gap, a space any spaces. */
-  static String toRegex(String entry) {
-    String folded = MessageText.fold(entry.strip());
-    StringBuilder out = new StringBuilder();
-    boolean inClass = false;
-    for (int i = 0; i < folded.length(); i++) {
-      char c = folded.charAt(i);
-      if (c == '\\' && i + 1 < folded.length()) {
-        out.append(c).append(folded.charAt(++i));
-      } else if (inClass) {
-        if (c == ']') inClass = false;
-        out.append(c);
-      } else if (c == '[') {
-        inClass = true;
-        out.append(c);
-        if (i + 1 < folded.length() && folded.charAt(i + 1) == '^') out.append(folded.charAt(++i));
-        if (i + 1 < folded.length() && folded.charAt(i + 1) == ']') out.append(folded.charAt(++i));
-      } else if (folded.startsWith(" ~ ", i)) {
-        out.append(GAP);
-        i += 2;
-      } else if (c == ' ') {
-        out.append("\\s+");
-      } else if (c == '*') {
-        out.append(LETTERS);
-      } else {
-        out.append(c);
-      }
-    }
-    return out.toString();
   }
 }

@@ -55,6 +55,10 @@ public final class Evaluation {
   public record Scores(int truePositives, int falsePositives, int falseNegatives, double precision, double recall,
       double f1, int support) {
 
+    static Scores of(Tally tally) {
+      return of(tally.truePositives, tally.falsePositives, tally.falseNegatives);
+    }
+
     static Scores of(int tp, int fp, int fn) {
       double precision = tp + fp == 0 ? 1.0 : (double) tp / (tp + fp);
       double recall = tp + fn == 0 ? 1.0 : (double) tp / (tp + fn);
@@ -74,6 +78,19 @@ public final class Evaluation {
       Map<String, Scores> lists, Map<String, Scores> booleans, Latency latency, List<Miss> misses) {}
 
   private record Outcome(Case labelled, Analysis analysis, long nanos) {}
+
+  /** True and false positives and false negatives, counted one answer at a time. */
+  private static final class Tally {
+    private int truePositives;
+    private int falsePositives;
+    private int falseNegatives;
+
+    void add(boolean expected, boolean actual) {
+      if (expected && actual) truePositives++;
+      if (!expected && actual) falsePositives++;
+      if (expected && !actual) falseNegatives++;
+    }
+  }
 
   private final List<Outcome> outcomes = new ArrayList<>();
 
@@ -103,41 +120,33 @@ public final class Evaluation {
     perClass.put("category", perClass("category", Analysis.CATEGORIES));
     Map<String, Scores> lists = new LinkedHashMap<>();
     for (String field : LIST_FIELDS) {
-      int tp = 0;
-      int fp = 0;
-      int fn = 0;
+      Tally tally = new Tally();
       for (Outcome outcome : outcomes) {
         Set<String> expected = normalized(list(field, outcome.labelled().labels()));
         Set<String> actual = normalized(list(field, outcome.analysis()));
-        Set<String> both = new HashSet<>(expected);
-        both.retainAll(actual);
-        tp += both.size();
-        fp += actual.size() - both.size();
-        fn += expected.size() - both.size();
+        Set<String> all = new HashSet<>(expected);
+        all.addAll(actual);
+        for (String value : all) tally.add(expected.contains(value), actual.contains(value));
         if (!expected.equals(actual)) {
           misses.add(new Miss(
               outcome.labelled().id(), field, String.valueOf(expected), String.valueOf(actual), outcome.labelled().text()));
         }
       }
-      lists.put(field, Scores.of(tp, fp, fn));
+      lists.put(field, Scores.of(tally));
     }
     Map<String, Scores> booleans = new LinkedHashMap<>();
     for (String field : BOOLEAN_FIELDS) {
-      int tp = 0;
-      int fp = 0;
-      int fn = 0;
+      Tally tally = new Tally();
       for (Outcome outcome : outcomes) {
         boolean expected = flag(field, outcome.labelled().labels());
         boolean actual = flag(field, outcome.analysis());
-        if (expected && actual) tp++;
-        if (!expected && actual) fp++;
-        if (expected && !actual) fn++;
+        tally.add(expected, actual);
         if (expected != actual && !field.equals("is_hinglish")) {
           misses.add(new Miss(outcome.labelled().id(), field, String.valueOf(expected), String.valueOf(actual),
               outcome.labelled().text()));
         }
       }
-      booleans.put(field, Scores.of(tp, fp, fn));
+      booleans.put(field, Scores.of(tally));
     }
     return new Report(outcomes.size(), accuracy, perClass, lists, booleans, latency(), List.copyOf(misses));
   }
@@ -145,17 +154,11 @@ public final class Evaluation {
   private Map<String, Scores> perClass(String field, List<String> classes) {
     Map<String, Scores> scores = new LinkedHashMap<>();
     for (String value : classes) {
-      int tp = 0;
-      int fp = 0;
-      int fn = 0;
+      Tally tally = new Tally();
       for (Outcome outcome : outcomes) {
-        boolean expected = value.equals(scalar(field, outcome.labelled().labels()));
-        boolean actual = value.equals(scalar(field, outcome.analysis()));
-        if (expected && actual) tp++;
-        if (!expected && actual) fp++;
-        if (expected && !actual) fn++;
+        tally.add(value.equals(scalar(field, outcome.labelled().labels())), value.equals(scalar(field, outcome.analysis())));
       }
-      scores.put(value, Scores.of(tp, fp, fn));
+      scores.put(value, Scores.of(tally));
     }
     return scores;
   }
