@@ -35,14 +35,10 @@ import io.flexoraa.engine.tenant.Billing;
 import io.flexoraa.engine.tenant.TenantEntity;
 import io.flexoraa.engine.limits.BackpressureSignal;
 import io.flexoraa.engine.limits.RateLimits;
-import io.flexoraa.engine.ai.AiProfiles;
-import io.flexoraa.engine.ai.AiProvider;
 import io.flexoraa.engine.ai.agent.AgentSettings;
 import io.flexoraa.engine.ai.agent.AgentWork;
 import io.flexoraa.engine.ai.agent.AiStage;
 import io.flexoraa.engine.ai.agent.LeadAgentEntity;
-import io.flexoraa.engine.ai.builtin.BuiltInAnalyzer;
-import io.flexoraa.engine.ai.builtin.BuiltInReplies;
 import io.flexoraa.persistence.projection.AgentProjections;
 import io.flexoraa.persistence.projection.AgentResumption;
 import io.flexoraa.persistence.readmodel.AgentQueries;
@@ -236,7 +232,7 @@ public final class EngineServer implements AutoCloseable {
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
       JdbcCostLog costLog = new JdbcCostLog(jdbc);
       // OpenAI with the built-in engine behind it when OPENAI_API_KEY is set, else the built-in engine alone
-      BuiltInProvider builtIn = new BuiltInProvider(BuiltInAnalyzer.withDefaults(), new BuiltInReplies());
+      BuiltInProvider builtIn = new BuiltInProvider(BuiltInAnalyzer.fromConfig(config), new BuiltInReplies());
       AiProviders ai = AiProviders.fromConfig(config, system, builtIn, costLog, backpressure, metrics, clock);
       // the tenant's profile, FAQ, semantic cache and approved wording around the provider (decision 28)
       AiReplyStage aiReplies = aiReplyStage(config, jdbc, tenantJdbc, metrics, clock, builtIn, ai.provider());
