@@ -115,10 +115,12 @@ public final class BuiltInAnalyzer implements Analyzer {
     }
 
     List<String> reasons = Analysis.escalateReasons(budget, signals, riskTypes, named, objections);
+    String authority = SignalReader.authority(hits);
     return new Analysis(
         language.language(), language.hinglish(), verdict.intent(), verdict.category(), tone, budget, timeline,
-        SignalReader.authority(hits), objections, signals, named, !riskTypes.isEmpty(), riskTypes,
-        !reasons.isEmpty(), reasons, confidence(verdict, language), Analysis.PROVIDER_BUILTIN, MODEL);
+        authority, objections, signals, named, !riskTypes.isEmpty(), riskTypes,
+        !reasons.isEmpty(), reasons, confidence(verdict, language, authority != null), Analysis.PROVIDER_BUILTIN,
+        MODEL);
   }
 
   /**
@@ -126,11 +128,13 @@ public final class BuiltInAnalyzer implements Analyzer {
    * could not read: a clear reading scores at least {@code clear} and more with every agreeing cue; nothing matched
    * scores {@code nothing-matched}; competing readings and a defaulted language cost points.
    */
-  private double confidence(IntentClassifier.Verdict verdict, LanguageDetector.Detected language) {
+  private double confidence(IntentClassifier.Verdict verdict, LanguageDetector.Detected language,
+      boolean authorityRead) {
     ConfidenceSettings tuning = settings.confidence();
-    double confidence = verdict.evidence() == 0
+    // a lead telling who decides ("I am the decision maker") answers the interview clearly though no intent cue fired
+    double confidence = verdict.evidence() == 0 && !authorityRead
         ? tuning.nothingMatched()
-        : Math.min(tuning.max(), tuning.clear() + tuning.perCue() * (verdict.evidence() - 1));
+        : Math.min(tuning.max(), tuning.clear() + tuning.perCue() * Math.max(0, verdict.evidence() - 1));
     if (verdict.contested()) confidence -= tuning.contested();
     if (language.confidence() < 0.6) confidence -= tuning.unsureLanguage();
     confidence = Math.max(0.05, Math.min(tuning.max(), confidence));
