@@ -81,10 +81,16 @@ class AiAnalyzeApiTest {
     analysis.fieldNames().forEachRemaining(fields::add);
     assertThat(fields).containsExactlyElementsOf(FIELDS);
     assertThat(analysis.get("provider").asText()).isEqualTo("builtin");
-    assertThat(analysis.get("model").asText()).isEqualTo("builtin-1");
-    assertThat(analysis.get("intent").asText()).isIn("HIGH", "MEDIUM", "LOW");
-    assertThat(analysis.get("objections").isArray()).isTrue();
-    assertThat(analysis.get("confidence").isNumber()).isTrue();
+    assertThat(analysis.get("model").asText()).isEqualTo(io.flexoraa.engine.ai.builtin.BuiltInAnalyzer.MODEL);
+    // 60 lakh = 6,000,000 INR = $72,289 at 83 INR/USD: 50K+, which escalates
+    assertThat(analysis.get("budgetBucket").asText()).isEqualTo("50K+");
+    assertThat(analysis.get("budgetUsd").asLong()).isEqualTo(72289);
+    assertThat(analysis.get("budgetText").asText()).isEqualTo("60 lakh");
+    assertThat(analysis.get("escalate").asBoolean()).isTrue();
+    assertThat(analysis.get("escalateReasons").toString()).contains("budget_50k_plus");
+    assertThat(analysis.get("buyingSignals").toString()).contains("asks_availability");
+    assertThat(analysis.get("language").asText()).isEqualTo("en");
+    assertThat(analysis.get("confidence").asDouble()).isBetween(0.6, 1.0);
     assertThat(balance(tenantId)).isEqualTo("749.00");
     eventually(() -> engine.count("SELECT count(*) FROM token_ledger WHERE tenant_id = ? AND operation = "
         + "'intent-classification' AND reference LIKE 'analyze:%'", tenantId) == 1, "the debit in the ledger");
