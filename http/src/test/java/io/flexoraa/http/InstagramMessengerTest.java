@@ -138,12 +138,14 @@ class InstagramMessengerTest {
     for (Path fixture : all) {
       assertThat(engine.postWebhook(Files.readString(fixture)).statusCode()).isEqualTo(200);
     }
-    long journal = engine.count("SELECT count(*) FROM event_journal");
+    // the tenants' activity reports (abuse baselines, every second) are written on their own clock, not by a retry
+    String messagingEvents = "SELECT count(*) FROM event_journal WHERE persistence_id NOT LIKE 'Tenant|%'";
+    long journal = engine.count(messagingEvents);
     long unrouted = engine.count("SELECT count(*) FROM unrouted_webhooks");
     for (Path fixture : all) {
       assertThat(engine.postWebhook(Files.readString(fixture)).statusCode()).isEqualTo(200);
     }
-    assertThat(engine.count("SELECT count(*) FROM event_journal")).as("a retry persists nothing").isEqualTo(journal);
+    assertThat(engine.count(messagingEvents)).as("a retry persists nothing").isEqualTo(journal);
     assertThat(engine.count("SELECT count(*) FROM unrouted_webhooks")).isEqualTo(unrouted);
 
     // an Instagram DM: a lead known by its IGSID, the message and the account's echo in its conversation
