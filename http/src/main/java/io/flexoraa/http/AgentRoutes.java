@@ -70,13 +70,6 @@ final class AgentRoutes extends AllDirectives {
   }
 
   private static int limit(Optional<String> raw) {
-    if (raw.isEmpty()) return 100;
-    try {
-      int limit = Integer.parseInt(raw.get());
-      if (limit >= 1 && limit <= MAX_LIMIT) return limit;
-    } catch (NumberFormatException ignored) {
-      // answered below
-    }
-    throw new InvalidInput("limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
+    return Paging.number("limit", raw, 100, 1, MAX_LIMIT);
   }
 }

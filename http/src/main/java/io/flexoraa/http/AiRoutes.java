@@ -5,9 +5,7 @@ import io.flexoraa.engine.ai.AiOperations;
 import io.flexoraa.engine.ai.AiProfile;
 import io.flexoraa.engine.ai.AiProfiles;
 import io.flexoraa.engine.ai.AiProvider;
-import io.flexoraa.engine.ai.Analysis;
 import io.flexoraa.engine.ai.AnalysisRequest;
-import io.flexoraa.engine.ai.Budget;
 import io.flexoraa.engine.tenant.TokenBudget;
 import io.flexoraa.engine.tenant.TokenDebits;
 import io.flexoraa.engine.tenant.Tokens;
@@ -16,7 +14,6 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -83,41 +80,11 @@ final class AiRoutes extends AllDirectives {
                     new AnalysisRequest(tenantId, text, channel,
                         profile.map(AiProfile::competitors).orElse(List.of()), today),
                     new AiProvider.Call(tenantId, null, reference, AiOperations.INTENT_CLASSIFICATION)))
-                .thenApply(analysis -> Json.response(StatusCodes.OK, view(analysis)));
+                .thenApply(analysis -> Json.response(StatusCodes.OK, analysis.spelled()));
           })
           .exceptionally(AiRoutes::overloaded);
       return onSuccess(response, this::complete);
     });
-  }
-
-  /** The analysis as the API spells it (README's field list): every field present, null when unknown. */
-  static Map<String, Object> view(Analysis analysis) {
-    Budget budget = analysis.budget();
-    Map<String, Object> view = new LinkedHashMap<>();
-    view.put("language", analysis.language());
-    view.put("isHinglish", analysis.hinglish());
-    view.put("intent", analysis.intent());
-    view.put("category", analysis.category());
-    view.put("tone", analysis.tone());
-    view.put("budgetBucket", budget == null ? null : budget.bucket());
-    view.put("budgetUsd", budget == null ? null : budget.usd());
-    view.put("budgetText", budget == null ? null : budget.text());
-    view.put("budgetAmount", budget == null ? null : budget.amount());
-    view.put("budgetCurrency", budget == null ? null : budget.currency());
-    view.put("budgetPeriod", budget == null ? null : budget.period());
-    view.put("timeline", analysis.timeline());
-    view.put("authority", analysis.authority());
-    view.put("objections", analysis.objections());
-    view.put("buyingSignals", analysis.buyingSignals());
-    view.put("competitors", analysis.competitors());
-    view.put("escalate", analysis.escalate());
-    view.put("escalateReasons", analysis.escalateReasons());
-    view.put("highRisk", analysis.highRisk());
-    view.put("highRiskTypes", analysis.highRiskTypes());
-    view.put("confidence", analysis.confidence());
-    view.put("provider", analysis.provider());
-    view.put("model", analysis.model());
-    return view;
   }
 
   /** What a refused debit means to the caller: pay (402), or wait (429). Nothing was analysed. */

@@ -4,19 +4,10 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.flexoraa.engine.ai.AiProfiles;
 import io.flexoraa.engine.ai.AiProvider;
-import io.flexoraa.engine.ai.BuiltInProvider;
 import io.flexoraa.engine.ai.Embedder;
-import io.flexoraa.engine.ai.builtin.BuiltInAnalyzer;
-import io.flexoraa.engine.ai.builtin.BuiltInReplies;
 import io.flexoraa.engine.channel.ChannelAccountEntity;
-import io.flexoraa.http.ai.AiProviders;
-import io.flexoraa.engine.ai.AiProfileRules;
-import io.flexoraa.engine.ai.FactGuard;
 import io.flexoraa.engine.ai.MemoryRecall;
 import io.flexoraa.engine.ai.ReplyEngine;
-import io.flexoraa.engine.ai.SemanticCache;
-import io.flexoraa.engine.ai.builtin.HashingEmbedder;
-import io.flexoraa.persistence.ai.JdbcAiProfiles;
 import io.flexoraa.engine.compliance.ComplianceGate;
 import io.flexoraa.engine.compliance.ComplianceSettings;
 import io.flexoraa.engine.compliance.PortfolioTierEntity;
@@ -35,12 +26,6 @@ import io.flexoraa.engine.tenant.Billing;
 import io.flexoraa.engine.tenant.TenantEntity;
 import io.flexoraa.engine.limits.BackpressureSignal;
 import io.flexoraa.engine.limits.RateLimits;
-import io.flexoraa.engine.ai.agent.AgentSettings;
-import io.flexoraa.engine.ai.agent.AgentWork;
-import io.flexoraa.engine.ai.agent.AiStage;
-import io.flexoraa.engine.ai.agent.LeadAgentEntity;
-import io.flexoraa.persistence.projection.AgentProjections;
-import io.flexoraa.persistence.projection.AgentResumption;
 import io.flexoraa.persistence.readmodel.AgentQueries;
 import io.flexoraa.engine.ports.ChannelCredentials;
 import io.flexoraa.engine.ports.MetaSender;
@@ -88,7 +73,6 @@ import io.flexoraa.engine.verification.GibberishText;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -131,23 +115,16 @@ public final class EngineServer implements AutoCloseable {
   private final AtomicBoolean ready;
   private final TinkPiiCipher cipher;
   private final TokenBudget tokens;
-  private final AiStage aiWork;
   private final GraphApiClient graphApi;
   private final JdbcChannelCredentials channelCredentials;
   private final ComplianceGate complianceGate;
-  private final AiProviders ai;
-  private final AiReplyStage aiReplies;
-
-  /** The AI profile store and the reply stage built on it (decision 28). */
-  private record AiReplyStage(JdbcAiProfiles profiles, ReplyEngine replies, MemoryRecall memoryRecall) {}
+  private final AiComponents ai;
 
   private EngineServer(ActorSystem<Void> system, Database database, ServerBinding binding, String operatorKey,
-      ExecutorService blocking, AtomicBoolean ready, TinkPiiCipher cipher, TokenBudget tokens, AiStage aiWork,
+      ExecutorService blocking, AtomicBoolean ready, TinkPiiCipher cipher, TokenBudget tokens,
       GraphApiClient graphApi, JdbcChannelCredentials channelCredentials, ComplianceGate complianceGate,
-      AiProviders ai, AiReplyStage aiReplies) {
+      AiComponents ai) {
     this.ai = ai;
-    this.aiReplies = aiReplies;
-    this.aiWork = aiWork;
     this.graphApi = graphApi;
     this.channelCredentials = channelCredentials;
     this.complianceGate = complianceGate;
@@ -215,10 +192,11 @@ public final class EngineServer implements AutoCloseable {
           config.getDuration("flexoraa.compliance.ask-timeout"), metrics);
       // the node's backpressure mode: set by its AI work queue, read by the AI stage (issue 6) once it exists
       BackpressureSignal backpressure = new BackpressureSignal();
-      // the AI stage: hands each admitted message to its lead's agent (started below, once the outbound flow exists)
-      AgentSettings agentSettings = AgentSettings.fromConfig(config);
-      AiStage aiWork = new AiStage(system, agentSettings.enabled());
-      RateLimits limits = RateLimits.start(system, config, metrics, aiWork, backpressure, clock);
+      JdbcCostLog costLog = new JdbcCostLog(jdbc);
+      // the AI: its stage takes each admitted message to its lead's agent (the agents start once the outbound flow
+      // exists, below); OpenAI with the built-in engine behind it when OPENAI_API_KEY is set
+      AiComponents ai = AiComponents.build(config, system, jdbc, tenantJdbc, costLog, backpressure, metrics, clock);
+      RateLimits limits = RateLimits.start(system, config, metrics, ai.stage(), backpressure, clock);
       LiveEntityGauges.start(system, metrics);
       LeadProjections.init(system, database.projectionDataSource(), leadSettings.tagSlices(),
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
@@ -230,12 +208,6 @@ public final class EngineServer implements AutoCloseable {
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
       ComplianceProjections.init(system, database.projectionDataSource(),
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
-      JdbcCostLog costLog = new JdbcCostLog(jdbc);
-      // OpenAI with the built-in engine behind it when OPENAI_API_KEY is set, else the built-in engine alone
-      BuiltInProvider builtIn = new BuiltInProvider(BuiltInAnalyzer.fromConfig(config), new BuiltInReplies());
-      AiProviders ai = AiProviders.fromConfig(config, system, builtIn, costLog, backpressure, metrics, clock);
-      // the tenant's profile, FAQ, semantic cache and approved wording around the provider (decision 28)
-      AiReplyStage aiReplies = aiReplyStage(config, jdbc, tenantJdbc, metrics, clock, builtIn, ai.provider());
 
       Duration askTimeout = config.getDuration("flexoraa.http.ask-timeout");
       Duration ingestTimeout = config.getDuration("flexoraa.ingest.ask-timeout");
@@ -292,14 +264,10 @@ public final class EngineServer implements AutoCloseable {
       JdbcOutboundQueue outboundQueue = new JdbcOutboundQueue(jdbc);
       OutboundService outbound = new OutboundService(system, directory, cipher, complianceGate, graphApi,
           outboundQueue, clock, OutboundService.Settings.fromConfig(config));
-      LeadAgentEntity.init(system, new AgentWork(system, tokenDebits, cipher, aiReplies.profiles(), ai.provider(),
-          aiReplies.replies(), aiReplies.memoryRecall()::recall, outbound, agentSettings, clock), agentSettings, metrics,
-          clock);
-      AgentProjections.init(system, database.projectionDataSource(), agentSettings.tagSlices(),
-          config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
+      ai.startAgents(system, tokenDebits, cipher, outbound, database.projectionDataSource(), config, metrics, clock);
       ApiRoutes core = new ApiRoutes(system, authenticator, directory, leadQueries, unrouted, channelCredentials,
           cipher, billing.planIds(), askTimeout);
-      ApiRouter api = new ApiRouter(List.of(
+      List<Map<Endpoint, ApiRouter.Handler>> handlers = new java.util.ArrayList<>(List.of(
               core.handlers(),
               leadIntakeRoutes.handlers(),
               authRoutes.handlers(),
@@ -319,11 +287,9 @@ public final class EngineServer implements AutoCloseable {
                   askTimeout), leadQueries).handlers(),
               new ComplianceRoutes(complianceGate, new ComplianceQueries(tenantJdbc), directory,
                   ComplianceSettings.fromConfig(config), clock).handlers(),
-              new AgentRoutes(new AgentQueries(tenantJdbc), leadQueries).handlers(),
-              new AiRoutes(ai.provider(), aiReplies.profiles(), tokenDebits, ZoneId.of(config.getString("flexoraa.ai.zone")),
-                  clock).handlers(),
-              new AiProfileRoutes(aiReplies.profiles(), new AiProfileRules(AiProfileRules.Limits.fromConfig(config)))
-                  .handlers()),
+              new AgentRoutes(new AgentQueries(tenantJdbc), leadQueries).handlers()));
+      handlers.addAll(ai.handlers(tokenDebits, config, clock));
+      ApiRouter api = new ApiRouter(handlers,
           authenticator,
           tenantId -> ClusterSharding.get(system).entityRefFor(TenantEntity.TYPE_KEY, tenantId)
               .ask(Tenant.Get::new, askTimeout)
@@ -347,14 +313,7 @@ public final class EngineServer implements AutoCloseable {
       OutboundDispatcher outboundDispatcher = new OutboundDispatcher(system, outboundQueue, outbound, clock,
           dispatch.getDuration("dispatch-every"), dispatch.getInt("dispatch-batch"), dispatch.getDuration("dispatch-lease"));
       system.getWhenTerminated().thenRun(outboundDispatcher::close);
-      // sharded agents start when a message reaches them: wake those a stop may have interrupted (decision 24)
-      new AgentResumption(jdbc).unfinishedSince(clock.instant().minus(
-              config.getDuration("flexoraa.ai.agent.resume-window")))
-          .thenAccept(aiWork::wake)
-          .exceptionally(failure -> {
-            log.warn("Could not look for unfinished AI work: {}", failure.toString());
-            return null;
-          });
+      ai.resumeUnfinished(jdbc, config, clock);
       ready.set(true);
       String url = "http://" + hostForUrl(config.getString("flexoraa.http.host")) + ":" + binding.localAddress().getPort();
       log.info("Flexoraa Engine ready at {} (database: {})", url, database.isEmbedded() ? "embedded PostgreSQL in " + dataDirectory : "DATABASE_URL");
@@ -364,30 +323,14 @@ public final class EngineServer implements AutoCloseable {
       } else {
         log.info("Operator key: from {}", config.getString("flexoraa.operator-key").isEmpty() ? dataDirectory.resolve("operator-key") : "FLEXORAA_OPERATOR_KEY");
       }
-      return new EngineServer(system, database, binding, operator.value(), blocking, ready, cipher, tokenDebits, aiWork,
-          graphApi, channelCredentials, complianceGate, ai, aiReplies);
+      return new EngineServer(system, database, binding, operator.value(), blocking, ready, cipher, tokenDebits,
+          graphApi, channelCredentials, complianceGate, ai);
     } catch (Exception e) {
       system.terminate();
       blocking.shutdownNow();
       database.close();
       throw new IllegalStateException("the engine could not start: " + e.getMessage(), e);
     }
-  }
-
-  /**
-   * The reply stage: approved wording, the tenant's FAQ and semantic cache, the fact guard, around the node's
-   * provider (OpenAI with its fallback when configured, else the built-in engine). The cache and memory recall use
-   * the built-in embedder, whose 0.92 threshold was measured (decision 28), and which costs no call.
-   */
-  private static AiReplyStage aiReplyStage(Config config, Jdbc jdbc, TenantJdbc tenantJdbc, EdgeMetrics metrics,
-      Clock clock, BuiltInProvider builtIn, AiProvider provider) {
-    BuiltInReplies wording = (BuiltInReplies) builtIn.composer();
-    HashingEmbedder embedder = HashingEmbedder.fromConfig(config);
-    ReplyEngine replies = new ReplyEngine(provider, wording,
-        embedder, new SemanticCache(SemanticCache.Settings.fromConfig(config), clock),
-        new FactGuard(FactGuard.Settings.fromConfig(config)), ReplyEngine.Settings.fromConfig(config), metrics);
-    return new AiReplyStage(JdbcAiProfiles.fromConfig(jdbc, tenantJdbc, config, clock), replies,
-        MemoryRecall.fromConfig(embedder, config));
   }
 
   /** Razorpay top-ups; without keys the engine still starts and the top-up endpoints answer 503. */
@@ -470,7 +413,7 @@ public final class EngineServer implements AutoCloseable {
 
   /** How many messages' AI work this node has started (the AI stage itself arrives with issue 6). */
   public long aiWorkStarted() {
-    return aiWork.started();
+    return ai.stage().started();
   }
 
   public ActorSystem<Void> system() {
@@ -516,27 +459,27 @@ public final class EngineServer implements AutoCloseable {
    * ({@code openai+builtin}), else the built-in engine ({@code builtin}).
    */
   public AiProvider aiProvider() {
-    return ai.provider();
+    return ai.providers().provider();
   }
 
   /** OpenAI's embeddings when OPENAI_API_KEY is set, else null (the semantic cache then uses its own). */
   public Embedder embedder() {
-    return ai.embedder();
+    return ai.providers().embedder();
   }
 
   /** Tenants' AI profiles: the only facts AI replies may state; cached per node (decision 28). */
   public AiProfiles aiProfiles() {
-    return aiReplies.profiles();
+    return ai.profiles();
   }
 
   /** The reply stage the lead's agent calls: FAQ, semantic cache, provider, fact guard, approved wording. */
   public ReplyEngine replies() {
-    return aiReplies.replies();
+    return ai.replies();
   }
 
   /** The lead's most relevant older messages for a reply's context ("3 most relevant older memories"). */
   public MemoryRecall memoryRecall() {
-    return aiReplies.memoryRecall();
+    return ai.memoryRecall();
   }
 
   /** Graceful stop through coordinated shutdown; returns when the database is closed. */

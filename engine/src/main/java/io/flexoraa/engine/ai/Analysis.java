@@ -80,4 +80,36 @@ public record Analysis(
     if (objections.size() >= 3) reasons.add("3plus_objections");
     return List.copyOf(reasons);
   }
+
+  /**
+   * The analysis as the analysis API and the read model spell it (README's field list): every field present, null
+   * when unknown.
+   */
+  public java.util.Map<String, Object> spelled() {
+    java.util.Map<String, Object> view = new java.util.LinkedHashMap<>();
+    view.put("language", language);
+    view.put("isHinglish", hinglish);
+    view.put("intent", intent);
+    view.put("category", category);
+    view.put("tone", tone);
+    view.put("budgetBucket", budget == null ? null : budget.bucket());
+    view.put("budgetUsd", budget == null ? null : budget.usd());
+    view.put("budgetText", budget == null ? null : budget.text());
+    view.put("budgetAmount", budget == null ? null : budget.amount());
+    view.put("budgetCurrency", budget == null ? null : budget.currency());
+    view.put("budgetPeriod", budget == null ? null : budget.period());
+    view.put("timeline", timeline);
+    view.put("authority", authority);
+    view.put("objections", objections);
+    view.put("buyingSignals", buyingSignals);
+    view.put("competitors", competitors);
+    view.put("escalate", escalate);
+    view.put("escalateReasons", escalateReasons);
+    view.put("highRisk", highRisk);
+    view.put("highRiskTypes", highRiskTypes);
+    view.put("confidence", confidence);
+    view.put("provider", provider);
+    view.put("model", model);
+    return view;
+  }
 }

@@ -21,9 +21,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 import org.slf4j.Logger;
@@ -65,8 +67,13 @@ public final class AgentHandler extends JdbcHandler<List<EventEnvelope<LeadAgent
   public void process(PooledJdbcSession session, List<EventEnvelope<LeadAgent.Event>> envelopes) throws Exception {
     session.withConnection(connection -> {
       List<AuditFeed.Timed> audit = new ArrayList<>();
+      // the leads of this group whose lead_ai row is known to exist
+      Set<String> rows = new HashSet<>();
       for (EventEnvelope<LeadAgent.Event> envelope : envelopes) {
-        project(connection, envelope.event(), envelope.sequenceNr(), audit);
+        LeadAgent.Event event = envelope.event();
+        if (event instanceof LeadAgent.InboundNoted) continue;
+        if (rows.add(event.tenantId() + ":" + event.leadId())) ensureRow(connection, event);
+        project(connection, event, envelope.sequenceNr(), audit);
       }
       // last and tenant by tenant: audit appends hold per-tenant locks until the commit (see AuditProjections)
       AuditProjections.appendInTenantOrder(connection, audit);
@@ -76,8 +83,6 @@ public final class AgentHandler extends JdbcHandler<List<EventEnvelope<LeadAgent
 
   private void project(Connection connection, LeadAgent.Event event, long seqNr, List<AuditFeed.Timed> audit)
       throws SQLException {
-    if (event instanceof LeadAgent.InboundNoted) return;
-    ensureRow(connection, event);
     if (event instanceof MessageAnalyzed analyzed) {
       analyzed(connection, analyzed, seqNr);
     } else if (event instanceof AiSkipped skipped) {
@@ -167,7 +172,7 @@ public final class AgentHandler extends JdbcHandler<List<EventEnvelope<LeadAgent
       statement.setString(3, analyzed.messageId());
       statement.setLong(4, seqNr);
       statement.setString(5, analyzed.channel());
-      statement.setString(6, json(analysisJson(analysis)));
+      statement.setString(6, json(analysis.spelled()));
       statement.setString(7, analysis.provider());
       statement.setString(8, analysis.model());
       statement.setLong(9, analyzed.latencyMillis());
@@ -322,33 +327,6 @@ public final class AgentHandler extends JdbcHandler<List<EventEnvelope<LeadAgent
       statement.setString(8, message);
       statement.executeUpdate();
     }
-  }
-
-  /** The analysis spelled as the analysis API answers it (budget wording excluded: it is personal data). */
-  public static Map<String, Object> analysisJson(Analysis analysis) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("language", analysis.language());
-    json.put("isHinglish", analysis.hinglish());
-    json.put("intent", analysis.intent());
-    json.put("category", analysis.category());
-    json.put("tone", analysis.tone());
-    json.put("budgetBucket", analysis.budget() == null ? null : analysis.budget().bucket());
-    json.put("budgetUsd", analysis.budget() == null ? null : analysis.budget().usd());
-    json.put("budgetCurrency", analysis.budget() == null ? null : analysis.budget().currency());
-    json.put("budgetPeriod", analysis.budget() == null ? null : analysis.budget().period());
-    json.put("timeline", analysis.timeline());
-    json.put("authority", analysis.authority());
-    json.put("objections", analysis.objections());
-    json.put("buyingSignals", analysis.buyingSignals());
-    json.put("competitors", analysis.competitors());
-    json.put("escalate", analysis.escalate());
-    json.put("escalateReasons", analysis.escalateReasons());
-    json.put("highRisk", analysis.highRisk());
-    json.put("highRiskTypes", analysis.highRiskTypes());
-    json.put("confidence", analysis.confidence());
-    json.put("provider", analysis.provider());
-    json.put("model", analysis.model());
-    return json;
   }
 
   private static String json(Object value) {

@@ -75,9 +75,12 @@ public final class ComplianceHandler extends JdbcHandler<List<EventEnvelope<Chan
   @Override
   public void process(PooledJdbcSession session, List<EventEnvelope<ChannelAccount.Event>> envelopes) throws Exception {
     session.withConnection(connection -> {
+      List<AuditFeed.Timed> audit = new java.util.ArrayList<>();
       for (EventEnvelope<ChannelAccount.Event> envelope : envelopes) {
-        project(connection, envelope.event(), envelope.sequenceNr());
+        project(connection, envelope.event(), envelope.sequenceNr(), audit);
       }
+      // last and tenant by tenant: audit appends hold per-tenant locks until the commit (see AuditProjections)
+      AuditProjections.appendInTenantOrder(connection, audit);
       return null;
     });
   }
@@ -88,7 +91,8 @@ public final class ComplianceHandler extends JdbcHandler<List<EventEnvelope<Chan
     return new String[] {accountKey.substring(0, colon), accountKey.substring(colon + 1)};
   }
 
-  private void project(Connection connection, ChannelAccount.Event event, long seqNr) throws SQLException {
+  private void project(Connection connection, ChannelAccount.Event event, long seqNr, List<AuditFeed.Timed> audit)
+      throws SQLException {
     if (event instanceof ComplianceDecided decided) {
       decision(connection, decided, seqNr);
     } else if (event instanceof DecisionDeferredForTier deferred) {
@@ -113,7 +117,7 @@ public final class ComplianceHandler extends JdbcHandler<List<EventEnvelope<Chan
           "critical", "Meta restricted " + describe(account) + " (" + suspension.reason() + "). Outbound messages on it"
               + " are paused and will go once it recovers; inbound messages are still received. Recovery is checked"
               + " every hour.");
-      audit(connection, suspended.tenantId(), "channel.suspended", suspended.accountKey(), suspension.since(),
+      audit(audit, suspended.tenantId(), "channel.suspended", suspended.accountKey(), suspension.since(),
           "reason", suspension.reason());
     } else if (event instanceof RecoveryChecked checked) {
       history(connection, checked.tenantId(), account(checked.accountKey()), seqNr, checked.at(), "recovery-checked",
@@ -124,7 +128,7 @@ public final class ComplianceHandler extends JdbcHandler<List<EventEnvelope<Chan
           resumed.via() + ": " + resumed.reason(), null, null);
       notification(connection, resumed.tenantId(), account, seqNr, resumed.at(), "compliance.account-resumed", "info",
           describe(account) + " has recovered (" + resumed.reason() + "): paused outbound messages are going out again.");
-      audit(connection, resumed.tenantId(), "channel.resumed", resumed.accountKey(), resumed.at(),
+      audit(audit, resumed.tenantId(), "channel.resumed", resumed.accountKey(), resumed.at(),
           "via", resumed.via(), "reason", resumed.reason(), "suspendedSince", resumed.since().toString());
     } else if (event instanceof RecoveryAbandoned abandoned) {
       String[] account = account(abandoned.accountKey());
@@ -134,7 +138,7 @@ public final class ComplianceHandler extends JdbcHandler<List<EventEnvelope<Chan
           "critical", describe(account) + " has not recovered since " + abandoned.since() + " (" + abandoned.checks()
               + " checks). Appeal or fix the account in Meta's Business Manager; outbound stays paused until Meta"
               + " lifts the restriction.");
-      audit(connection, abandoned.tenantId(), "channel.recovery-abandoned", abandoned.accountKey(), abandoned.at(),
+      audit(audit, abandoned.tenantId(), "channel.recovery-abandoned", abandoned.accountKey(), abandoned.at(),
           "checks", abandoned.checks());
     } else if (event instanceof MetaOutcomeRecorded outcome && outcome.outcome() == MetaSender.Outcome.TOKEN_INVALID) {
       String[] account = account(outcome.accountKey());
@@ -142,7 +146,7 @@ public final class ComplianceHandler extends JdbcHandler<List<EventEnvelope<Chan
           "Meta refused the access token of " + describe(account) + ": renew its credentials to keep sending.");
     } else if (event instanceof TemplateRegistered registered) {
       var template = registered.template();
-      audit(connection, registered.tenantId(), "channel.template-registered", registered.accountKey(), registered.at(),
+      audit(audit, registered.tenantId(), "channel.template-registered", registered.accountKey(), registered.at(),
           "name", template.name(), "language", template.language(), "category", template.category(),
           "purpose", template.purpose(), "status", template.status());
     }
@@ -232,10 +236,10 @@ public final class ComplianceHandler extends JdbcHandler<List<EventEnvelope<Chan
     }
   }
 
-  private static void audit(Connection connection, String tenantId, String action, String subject, Instant at,
-      Object... details) throws SQLException {
+  private static void audit(List<AuditFeed.Timed> audit, String tenantId, String action, String subject, Instant at,
+      Object... details) {
     Map<String, Object> map = new LinkedHashMap<>();
     for (int i = 0; i < details.length; i += 2) map.put((String) details[i], details[i + 1]);
-    AuditLog.append(connection, new AuditLog.NewEntry(tenantId, AuditFeed.ENGINE, action, subject, map), at);
+    audit.add(new AuditFeed.Timed(new AuditLog.NewEntry(tenantId, AuditFeed.ENGINE, action, subject, map), at));
   }
 }

@@ -11,7 +11,6 @@ import io.flexoraa.engine.ai.ConversationTurn;
 import io.flexoraa.engine.ai.Replies;
 import io.flexoraa.engine.ai.ReplyDraft;
 import io.flexoraa.engine.ai.ReplyRequest;
-import io.flexoraa.engine.ai.ReplyRequest.Kind;
 import io.flexoraa.engine.ai.agent.AgentState.ReplyPlan;
 import io.flexoraa.engine.ai.agent.LeadAgent.InboundNoted;
 import io.flexoraa.engine.ai.agent.LeadAgent.ReplyComposed;
@@ -28,7 +27,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -42,12 +43,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * with what the entity needs to decide and persist; none of them changes the agent's state.
  */
 public final class AgentWork {
-
-  /** Rate-card operations (PRODUCT §6) the agent spends on. */
-  public static final String CLASSIFY = AiOperations.INTENT_CLASSIFICATION;
-  public static final String SCORING = AiOperations.SCORING;
-  public static final String ESCALATION_DECISION = AiOperations.ESCALATION_DECISION;
-  public static final String HIGH_RISK_REVIEW = AiOperations.HUMAN_HIGH_RISK_REVIEW;
 
   /** How many recent messages the AI's context holds, and how many older ones it may recall (PRODUCT §5). */
   static final int CONTEXT_MESSAGES = 10;
@@ -119,7 +114,7 @@ public final class AgentWork {
   public CompletionStage<AnalysisResult> analyze(String tenantId, String leadId, InboundNoted noted) {
     Instant started = clock.instant();
     String reference = "ai:" + leadId + ":" + noted.messageId() + ":classify";
-    return debit(tenantId, CLASSIFY, leadId, reference)
+    return debit(tenantId, AiOperations.INTENT_CLASSIFICATION, leadId, reference)
         .thenCompose(entry -> conversation(tenantId, leadId))
         .thenCompose(conversation -> {
           if (conversation.anonymized()) throw new Skip("anonymized");
@@ -135,7 +130,7 @@ public final class AgentWork {
                   settings.zone());
               AnalysisRequest request =
                   new AnalysisRequest(tenantId, text, message.channel(), profile.competitors(), today);
-              return provider.analyze(request, new AiProvider.Call(tenantId, leadId, reference, CLASSIFY))
+              return provider.analyze(request, new AiProvider.Call(tenantId, leadId, reference, AiOperations.INTENT_CLASSIFICATION))
                   .thenApply(analysis -> {
                     Budget budget = analysis.budget();
                     String budgetTextEnc = budget == null || budget.text() == null
@@ -169,13 +164,19 @@ public final class AgentWork {
     return paid.thenCompose(entry -> conversation(tenantId, leadId).thenCompose(conversation ->
         cipher.existingLeadCipher(tenantId, leadId).thenCompose(maybeCipher -> {
           FieldCipher leadCipher = maybeCipher.orElseThrow(() -> new Skip("unreadable"));
-          List<ConversationTurn> turns = turns(conversation, leadCipher);
+          // each message decrypted once: for the context, the older memories and the burst being answered
+          Map<String, String> inboundTexts = new LinkedHashMap<>();
+          for (LeadModel.RecentInbound message : conversation.inbound()) {
+            if (message.textEnc() != null) {
+              inboundTexts.put(message.platformMessageId(), leadCipher.decrypt(message.textEnc()));
+            }
+          }
+          List<ConversationTurn> turns = turns(conversation, inboundTexts, leadCipher);
           List<ConversationTurn> context = turns.subList(Math.max(0, turns.size() - CONTEXT_MESSAGES), turns.size());
           List<String> older = turns.subList(0, Math.max(0, turns.size() - CONTEXT_MESSAGES)).stream()
               .filter(turn -> ConversationTurn.LEAD.equals(turn.role())).map(ConversationTurn::text).toList();
-          String inbound = String.join("\n", conversation.inbound().stream()
-              .filter(message -> plan.burst().contains(message.platformMessageId()) && message.textEnc() != null)
-              .map(message -> leadCipher.decrypt(message.textEnc())).toList());
+          String inbound = String.join("\n", inboundTexts.entrySet().stream()
+              .filter(text -> plan.burst().contains(text.getKey())).map(Map.Entry::getValue).toList());
           return profile(tenantId).thenCompose(profile -> recall.recall(tenantId, inbound, older, MEMORIES)
               .thenCompose(memories -> replies.reply(new ReplyRequest(tenantId, leadId, plan.kind(), plan.slot(),
                   plan.band(), language == null ? profile.defaultLanguage() : language, hinglish, inbound,
@@ -219,12 +220,13 @@ public final class AgentWork {
   }
 
   /** The lead's messages and the replies to it, decrypted, oldest first. */
-  private static List<ConversationTurn> turns(LeadModel.Conversation conversation, FieldCipher leadCipher) {
+  private static List<ConversationTurn> turns(
+      LeadModel.Conversation conversation, Map<String, String> inboundTexts, FieldCipher leadCipher) {
     List<ConversationTurn> turns = new ArrayList<>();
     for (LeadModel.RecentInbound message : conversation.inbound()) {
-      if (message.textEnc() == null) continue;
-      turns.add(new ConversationTurn(ConversationTurn.LEAD, leadCipher.decrypt(message.textEnc()), message.channel(),
-          message.at()));
+      String text = inboundTexts.get(message.platformMessageId());
+      if (text == null) continue;
+      turns.add(new ConversationTurn(ConversationTurn.LEAD, text, message.channel(), message.at()));
     }
     for (LeadModel.OutboundState sent : conversation.outbound()) {
       var message = sent.outbound();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.flexoraa.engine.CborSerializable;
 import io.flexoraa.engine.ai.Analysis;
-import io.flexoraa.engine.ai.ReplyDraft;
 import io.flexoraa.engine.ai.ReplyRequest.Kind;
 import io.flexoraa.engine.ai.ReplyRequest.Slot;
 import io.flexoraa.engine.outbound.OutboundService;
@@ -161,12 +160,4 @@ public final class LeadAgent {
       List<String> objections, List<String> buyingSignals, int analyzed, int skipped, int replies,
       List<String> pendingMessages, List<String> openReviewTasks, String lastReplyId)
       implements CborSerializable {}
-
-  /** A reply as the agent keeps it until the outbound flow took it. */
-  public record PendingReply(ReplyComposed composed) implements CborSerializable {}
-
-  static ReplyDraft draftOf(ReplyComposed composed, String text) {
-    return new ReplyDraft(text, composed.language(), composed.source(), composed.provider(), composed.model(),
-        composed.strategy());
-  }
 }

@@ -1,5 +1,6 @@
 package io.flexoraa.engine.ai.agent;
 
+import io.flexoraa.engine.ai.AiOperations;
 import io.flexoraa.engine.ai.agent.AgentState.ReplyPlan;
 import io.flexoraa.engine.ai.agent.LeadAgent.Analyzed;
 import io.flexoraa.engine.ai.agent.LeadAgent.BurstQuiet;
@@ -16,6 +17,7 @@ import io.flexoraa.engine.ai.agent.LeadAgent.LeadScored;
 import io.flexoraa.engine.ai.agent.LeadAgent.ReplyComposed;
 import io.flexoraa.engine.ai.agent.LeadAgent.ReplyHanded;
 import io.flexoraa.engine.ai.agent.LeadAgent.ReviewTaskOpened;
+import io.flexoraa.engine.lead.LeadEntity;
 import io.flexoraa.engine.ports.EngineMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,8 +101,9 @@ public final class LeadAgentEntity extends EventSourcedBehavior<Command, Event, 
         entityContext -> create(entityContext.getEntityId(), work, settings, metrics, clock)));
   }
 
+  /** The same key as the lead's: one agent per lead. */
   public static String entityId(String tenantId, String leadId) {
-    return tenantId + ":" + leadId;
+    return LeadEntity.entityId(tenantId, leadId);
   }
 
   public static String tagFor(String entityId, int tagSlices) {
@@ -273,13 +276,13 @@ public final class LeadAgentEntity extends EventSourcedBehavior<Command, Event, 
     String operation;
     String reference;
     if (event instanceof LeadScored scored) {
-      operation = AgentWork.SCORING;
+      operation = AiOperations.SCORING;
       reference = "ai:" + state.leadId() + ":" + scored.messageId() + ":scoring";
     } else if (event instanceof LeadEscalated escalated) {
-      operation = AgentWork.ESCALATION_DECISION;
+      operation = AiOperations.ESCALATION_DECISION;
       reference = "ai:" + state.leadId() + ":" + escalated.messageId() + ":escalation";
     } else if (event instanceof ReviewTaskOpened task) {
-      operation = AgentWork.HIGH_RISK_REVIEW;
+      operation = AiOperations.HUMAN_HIGH_RISK_REVIEW;
       reference = "ai:" + state.leadId() + ":" + task.taskId();
     } else {
       return;
