@@ -105,9 +105,9 @@ setup_debian_postgres() {
     die "no BASELINE_DATABASE_URL and no Debian PostgreSQL: apt-get install -y postgresql (or point BASELINE_DATABASE_URL at a server)"
   local line
   if [ -n "${PG_CLUSTER:-}" ]; then
-    line="$(pg_lsclusters -h | awk -v v="${PG_CLUSTER%/*}" -v n="${PG_CLUSTER#*/}" '$1==v && $2==n' | head -1)"
+    line="$(pg_lsclusters -h | awk -v v="${PG_CLUSTER%/*}" -v n="${PG_CLUSTER#*/}" '$1==v && $2==n' | sed -n 1p)"
   else
-    line="$(pg_lsclusters -h | head -1)"
+    line="$(pg_lsclusters -h | sed -n 1p)"
   fi
   [ -n "$line" ] || die "no PostgreSQL cluster found by pg_lsclusters (pg_createcluster 15 main)"
   read -r PG_CLUSTER_VER PG_CLUSTER_NAME PG_PORT PG_STATUS _ <<<"$line"
