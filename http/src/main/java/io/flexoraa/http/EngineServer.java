@@ -265,6 +265,9 @@ public final class EngineServer implements AutoCloseable {
       OutboundService outbound = new OutboundService(system, directory, cipher, complianceGate, graphApi,
           outboundQueue, clock, OutboundService.Settings.fromConfig(config));
       ai.startAgents(system, tokenDebits, cipher, outbound, database.projectionDataSource(), config, metrics, clock);
+      SalesComponents sales = SalesComponents.start(new SalesComponents.Deps(system, config, jdbc, tenantJdbc,
+          database.projectionDataSource(), cipher, tokenDebits, outbound, userStore, auditTrail, leadQueries, metrics,
+          askTimeout, clock));
       ApiRoutes core = new ApiRoutes(system, authenticator, directory, leadQueries, unrouted, channelCredentials,
           cipher, billing.planIds(), askTimeout);
       List<Map<Endpoint, ApiRouter.Handler>> handlers = new java.util.ArrayList<>(List.of(
@@ -289,6 +292,7 @@ public final class EngineServer implements AutoCloseable {
                   ComplianceSettings.fromConfig(config), clock).handlers(),
               new AgentRoutes(new AgentQueries(tenantJdbc), leadQueries).handlers()));
       handlers.addAll(ai.handlers(tokenDebits, config, clock));
+      handlers.addAll(sales.handlers());
       ApiRouter api = new ApiRouter(handlers,
           authenticator,
           tenantId -> ClusterSharding.get(system).entityRefFor(TenantEntity.TYPE_KEY, tenantId)
@@ -297,7 +301,8 @@ public final class EngineServer implements AutoCloseable {
       OpsRoutes ops = new OpsRoutes(ready::get);
       EdgeHardening hardening = EdgeHardening.fromConfig(config);
 
-      Route route = new AllDirectives() {}.concat(ops.route(), webhooks.route(), razorpayWebhooks.route(), api.route());
+      Route route = new AllDirectives() {}.concat(
+          ops.route(), webhooks.route(), razorpayWebhooks.route(), sales.extraRoute(), api.route());
       ServerBinding binding = Http.get(system)
           .newServerAt(config.getString("flexoraa.http.host"), config.getInt("flexoraa.http.port"))
           .bind(hardening.wrap(EdgeErrors.seal(route)))
@@ -314,6 +319,7 @@ public final class EngineServer implements AutoCloseable {
           dispatch.getDuration("dispatch-every"), dispatch.getInt("dispatch-batch"), dispatch.getDuration("dispatch-lease"));
       system.getWhenTerminated().thenRun(outboundDispatcher::close);
       ai.resumeUnfinished(jdbc, config, clock);
+      sales.startBackground();
       ready.set(true);
       String url = "http://" + hostForUrl(config.getString("flexoraa.http.host")) + ":" + binding.localAddress().getPort();
       log.info("Flexoraa Engine ready at {} (database: {})", url, database.isEmbedded() ? "embedded PostgreSQL in " + dataDirectory : "DATABASE_URL");

@@ -14,6 +14,7 @@ import static io.flexoraa.engine.access.Permission.Resource.ENCRYPTION_KEYS;
 import static io.flexoraa.engine.access.Permission.Resource.LEADS;
 import static io.flexoraa.engine.access.Permission.Resource.LEAD_EXPORT;
 import static io.flexoraa.engine.access.Permission.Resource.PRIVACY;
+import static io.flexoraa.engine.access.Permission.Resource.ROUTING;
 import static io.flexoraa.engine.access.Permission.Resource.TENANT_PROFILE;
 import static io.flexoraa.engine.access.Permission.Resource.USERS;
 
@@ -29,12 +30,13 @@ import java.util.Set;
  * <ul>
  *   <li>Admin: everything.
  *   <li>Manager: leads read/write, the team (SDRs) read, settings read, billing read, audit in full, privacy
- *       approvals, the compliance dashboard read, the AI profile read/write.
+ *       approvals, the compliance dashboard read, the AI profile read/write, routing (roster, queue,
+ *       reassignment, SLA figures) read/write.
  *   <li>SDR: only the leads assigned to them, read and respond ({@link #leadScope}); may file an erasure request a
  *       lead makes in conversation; may read the AI profile and use the analysis API.
  *   <li>Product: leads read, settings read/write, audit read, the AI profile read/write.
  *   <li>DevOps: infrastructure (channel accounts, encryption keys); no lead data.
- *   <li>Auditor: leads read, audit in full (read and verify), erasure requests read.
+ *   <li>Auditor: leads read, audit in full (read and verify), erasure requests read, routing read.
  *   <li>ReadOnly: leads read.
  * </ul>
  *
@@ -63,6 +65,7 @@ public final class AccessPolicy {
     grant(Role.MANAGER, BILLING, READ);
     grant(Role.MANAGER, COMPLIANCE, READ);
     grant(Role.MANAGER, AI, READ, WRITE);
+    grant(Role.MANAGER, ROUTING, READ, WRITE);
 
     grant(Role.SDR, TENANT_PROFILE, READ);
     grant(Role.SDR, LEADS, READ, WRITE);
@@ -83,6 +86,7 @@ public final class AccessPolicy {
     grant(Role.AUDITOR, LEADS, READ);
     grant(Role.AUDITOR, AUDIT, READ, VERIFY);
     grant(Role.AUDITOR, PRIVACY, READ);
+    grant(Role.AUDITOR, ROUTING, READ);
 
     grant(Role.READ_ONLY, TENANT_PROFILE, READ);
     grant(Role.READ_ONLY, LEADS, READ);

@@ -33,7 +33,12 @@ public record Permission(Resource resource, Action action) {
      * The AI: read = the tenant's AI profile (facts, tone, FAQ, reply templates) and the analysis API; write =
      * changing the profile.
      */
-    AI
+    AI,
+    /**
+     * Sales routing (PRODUCT §4.4, §4.7): read = the SDR roster, the waiting queue, assignments and SLA figures;
+     * write = changing the roster and reassigning leads. An SDR sets their own presence without it.
+     */
+    ROUTING
   }
 
   public enum Action {
