@@ -119,12 +119,14 @@ public final class EngineServer implements AutoCloseable {
   private final JdbcChannelCredentials channelCredentials;
   private final ComplianceGate complianceGate;
   private final AiComponents ai;
+  private final SalesComponents sales;
 
   private EngineServer(ActorSystem<Void> system, Database database, ServerBinding binding, String operatorKey,
       ExecutorService blocking, AtomicBoolean ready, TinkPiiCipher cipher, TokenBudget tokens,
       GraphApiClient graphApi, JdbcChannelCredentials channelCredentials, ComplianceGate complianceGate,
-      AiComponents ai) {
+      AiComponents ai, SalesComponents sales) {
     this.ai = ai;
+    this.sales = sales;
     this.graphApi = graphApi;
     this.channelCredentials = channelCredentials;
     this.complianceGate = complianceGate;
@@ -330,7 +332,7 @@ public final class EngineServer implements AutoCloseable {
         log.info("Operator key: from {}", config.getString("flexoraa.operator-key").isEmpty() ? dataDirectory.resolve("operator-key") : "FLEXORAA_OPERATOR_KEY");
       }
       return new EngineServer(system, database, binding, operator.value(), blocking, ready, cipher, tokenDebits,
-          graphApi, channelCredentials, complianceGate, ai);
+          graphApi, channelCredentials, complianceGate, ai, sales);
     } catch (Exception e) {
       system.terminate();
       blocking.shutdownNow();
@@ -420,6 +422,11 @@ public final class EngineServer implements AutoCloseable {
   /** How many messages' AI work this node has started (the AI stage itself arrives with issue 6). */
   public long aiWorkStarted() {
     return ai.stage().started();
+  }
+
+  /** Notifications, routing, cold recovery and appointments (issue 7), for tests in this package. */
+  SalesComponents sales() {
+    return sales;
   }
 
   public ActorSystem<Void> system() {
