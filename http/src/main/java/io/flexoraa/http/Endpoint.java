@@ -14,6 +14,7 @@ import static io.flexoraa.engine.access.Permission.Resource.ENCRYPTION_KEYS;
 import static io.flexoraa.engine.access.Permission.Resource.LEADS;
 import static io.flexoraa.engine.access.Permission.Resource.LEAD_EXPORT;
 import static io.flexoraa.engine.access.Permission.Resource.PRIVACY;
+import static io.flexoraa.engine.access.Permission.Resource.ROUTING;
 import static io.flexoraa.engine.access.Permission.Resource.TENANT_PROFILE;
 import static io.flexoraa.engine.access.Permission.Resource.USERS;
 
@@ -102,6 +103,16 @@ public enum Endpoint {
   /** The tenant's AI profile: the only facts, tone, FAQ and wording AI replies may use (decision 28). */
   GET_AI_PROFILE("GET", "tenants/{tenant}/ai-profile", Access.PERMISSION, permission(AI, READ)),
   PUT_AI_PROFILE("PUT", "tenants/{tenant}/ai-profile", Access.PERMISSION, permission(AI, WRITE)),
+  /** Appointments (PRODUCT §4.8): free slots of an SDR for a lead, the 3-slot offer, bookings serialised per SDR. */
+  LIST_APPOINTMENT_SLOTS("GET", "tenants/{tenant}/appointments/slots", Access.PERMISSION, permission(LEADS, READ)),
+  OFFER_APPOINTMENT("POST", "tenants/{tenant}/appointments/offers", Access.PERMISSION, permission(LEADS, WRITE)),
+  BOOK_APPOINTMENT("POST", "tenants/{tenant}/appointments", Access.PERMISSION, permission(LEADS, WRITE)),
+  LIST_APPOINTMENTS("GET", "tenants/{tenant}/appointments", Access.PERMISSION, permission(LEADS, READ)),
+  GET_APPOINTMENT("GET", "tenants/{tenant}/appointments/{appointment}", Access.PERMISSION, permission(LEADS, READ)),
+  RESCHEDULE_APPOINTMENT("POST", "tenants/{tenant}/appointments/{appointment}/reschedule", Access.PERMISSION, permission(LEADS, WRITE)),
+  CANCEL_APPOINTMENT("POST", "tenants/{tenant}/appointments/{appointment}/cancel", Access.PERMISSION, permission(LEADS, WRITE)),
+  /** An SDR's Google Calendar for free/busy: the access token stored encrypted, never returned. */
+  CONNECT_SDR_CALENDAR("PUT", "tenants/{tenant}/sdrs/{user}/calendar", Access.PERMISSION, permission(ROUTING, WRITE)),
   /** Support grants: the platform operator only, audited through the tenant's events. */
   GRANT_TOKENS("POST", "tenants/{tenant}/tokens/grants", Access.OPERATOR, null);
 

@@ -90,6 +90,14 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.ANALYZE_MESSAGE, EnumSet.of(R.Admin, R.Manager, R.SDR, R.Product));
     ALLOWED.put(Endpoint.GET_AI_PROFILE, EnumSet.of(R.Admin, R.Manager, R.SDR, R.Product));
     ALLOWED.put(Endpoint.PUT_AI_PROFILE, EnumSet.of(R.Admin, R.Manager, R.Product));
+    ALLOWED.put(Endpoint.LIST_APPOINTMENT_SLOTS, LEAD_READERS);
+    ALLOWED.put(Endpoint.OFFER_APPOINTMENT, EnumSet.of(R.Admin, R.Manager, R.SDR));
+    ALLOWED.put(Endpoint.BOOK_APPOINTMENT, EnumSet.of(R.Admin, R.Manager, R.SDR));
+    ALLOWED.put(Endpoint.LIST_APPOINTMENTS, LEAD_READERS);
+    ALLOWED.put(Endpoint.GET_APPOINTMENT, LEAD_READERS);
+    ALLOWED.put(Endpoint.RESCHEDULE_APPOINTMENT, EnumSet.of(R.Admin, R.Manager, R.SDR));
+    ALLOWED.put(Endpoint.CANCEL_APPOINTMENT, EnumSet.of(R.Admin, R.Manager, R.SDR));
+    ALLOWED.put(Endpoint.CONNECT_SDR_CALENDAR, EnumSet.of(R.Admin, R.Manager));
   }
 
   /** Endpoints outside the role table, and how they are guarded. */
