@@ -258,6 +258,7 @@ class AccessControlTest {
     variables.put("channel", "whatsapp");
     variables.put("account", "no-such-account");
     variables.put("externalId", "no-such-account");
+    variables.put("appointment", "no-such-appointment");
     String path = endpoint.template();
     for (Map.Entry<String, String> variable : variables.entrySet()) {
       path = path.replace("{" + variable.getKey() + "}", variable.getValue());
