@@ -102,6 +102,14 @@ public enum Endpoint {
   /** The tenant's AI profile: the only facts, tone, FAQ and wording AI replies may use (decision 28). */
   GET_AI_PROFILE("GET", "tenants/{tenant}/ai-profile", Access.PERMISSION, permission(AI, READ)),
   PUT_AI_PROFILE("PUT", "tenants/{tenant}/ai-profile", Access.PERMISSION, permission(AI, WRITE)),
+  /**
+   * In-app notifications (decision 29): every member of the tenant (tenant-profile read: every role) reads, streams
+   * and marks read their own; {@code ?userId=} of another user needs users read (Admin, Manager), checked by the route.
+   */
+  LIST_NOTIFICATIONS("GET", "tenants/{tenant}/notifications", Access.PERMISSION, permission(TENANT_PROFILE, READ)),
+  /** Server-Sent Events: the user's notifications as they are stored anywhere in the cluster; Last-Event-ID resumes. */
+  STREAM_NOTIFICATIONS("GET", "tenants/{tenant}/notifications/stream", Access.PERMISSION, permission(TENANT_PROFILE, READ)),
+  READ_NOTIFICATION("POST", "tenants/{tenant}/notifications/{notification}/read", Access.PERMISSION, permission(TENANT_PROFILE, READ)),
   /** Support grants: the platform operator only, audited through the tenant's events. */
   GRANT_TOKENS("POST", "tenants/{tenant}/tokens/grants", Access.OPERATOR, null);
 

@@ -90,6 +90,10 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.ANALYZE_MESSAGE, EnumSet.of(R.Admin, R.Manager, R.SDR, R.Product));
     ALLOWED.put(Endpoint.GET_AI_PROFILE, EnumSet.of(R.Admin, R.Manager, R.SDR, R.Product));
     ALLOWED.put(Endpoint.PUT_AI_PROFILE, EnumSet.of(R.Admin, R.Manager, R.Product));
+    // every member reads their own notifications (another user's: NotificationApiTest)
+    ALLOWED.put(Endpoint.LIST_NOTIFICATIONS, EVERYONE);
+    ALLOWED.put(Endpoint.STREAM_NOTIFICATIONS, EVERYONE);
+    ALLOWED.put(Endpoint.READ_NOTIFICATION, EVERYONE);
   }
 
   /** Endpoints outside the role table, and how they are guarded. */
@@ -110,7 +114,8 @@ class AccessControlTest {
 
   @BeforeAll
   void start(@TempDir Path dataDirectory) {
-    engine = TestEngine.start(dataDirectory);
+    // a notification stream allowed here ends at once rather than staying open (the stream's own test reads one)
+    engine = TestEngine.start(dataDirectory, Map.of("flexoraa.notifications.stream-max-age", "100ms"));
     tenantA = engine.createTenant("Acme Realty", "IN");
     tenantB = engine.createTenant("Other Co", "AE");
     for (R role : R.values()) {
@@ -250,6 +255,7 @@ class AccessControlTest {
     variables.put("channel", "whatsapp");
     variables.put("account", "no-such-account");
     variables.put("externalId", "no-such-account");
+    variables.put("notification", "1");
     String path = endpoint.template();
     for (Map.Entry<String, String> variable : variables.entrySet()) {
       path = path.replace("{" + variable.getKey() + "}", variable.getValue());
