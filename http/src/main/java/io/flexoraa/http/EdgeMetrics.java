@@ -162,4 +162,21 @@ public final class EdgeMetrics implements EngineMetrics {
             "Generated replies that stated a fact the tenant's profile does not hold, replaced by approved wording")
         .withoutTags().increment();
   }
+
+  /**
+   * A notification stored and pushed to its recipient's live streams, by kind, with the time from the triggering
+   * event ({@code Notice.at}) to the push: the figure the P90 &lt; 10 s target is about.
+   */
+  public void notificationPushed(String kind, java.time.Duration sinceEvent) {
+    Kamon.counter("flexoraa_notifications", "Notifications stored and pushed, by kind").withTag("kind", kind).increment();
+    Kamon.histogram("flexoraa_notification_latency", "From a notice's triggering event to its push, by kind",
+            MeasurementUnit.time().nanoseconds())
+        .withTag("kind", kind).record(Math.max(0, sinceEvent.toNanos()));
+  }
+
+  /** Notification e-mails by outcome (sent, failed). */
+  public void notificationEmail(String outcome) {
+    Kamon.counter("flexoraa_notification_emails", "Notification e-mails by outcome (sent, failed)")
+        .withTag("outcome", outcome).increment();
+  }
 }

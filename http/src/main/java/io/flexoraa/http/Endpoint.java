@@ -113,6 +113,14 @@ public enum Endpoint {
   CANCEL_APPOINTMENT("POST", "tenants/{tenant}/appointments/{appointment}/cancel", Access.PERMISSION, permission(LEADS, WRITE)),
   /** An SDR's Google Calendar for free/busy: the access token stored encrypted, never returned. */
   CONNECT_SDR_CALENDAR("PUT", "tenants/{tenant}/sdrs/{user}/calendar", Access.PERMISSION, permission(ROUTING, WRITE)),
+  /**
+   * In-app notifications (decision 29): every member of the tenant (tenant-profile read: every role) reads, streams
+   * and marks read their own; {@code ?userId=} of another user needs users read (Admin, Manager), checked by the route.
+   */
+  LIST_NOTIFICATIONS("GET", "tenants/{tenant}/notifications", Access.PERMISSION, permission(TENANT_PROFILE, READ)),
+  /** Server-Sent Events: the user's notifications as they are stored anywhere in the cluster; Last-Event-ID resumes. */
+  STREAM_NOTIFICATIONS("GET", "tenants/{tenant}/notifications/stream", Access.PERMISSION, permission(TENANT_PROFILE, READ)),
+  READ_NOTIFICATION("POST", "tenants/{tenant}/notifications/{notification}/read", Access.PERMISSION, permission(TENANT_PROFILE, READ)),
   /** Support grants: the platform operator only, audited through the tenant's events. */
   GRANT_TOKENS("POST", "tenants/{tenant}/tokens/grants", Access.OPERATOR, null);
 
