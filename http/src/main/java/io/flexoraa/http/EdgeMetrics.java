@@ -162,4 +162,10 @@ public final class EdgeMetrics implements EngineMetrics {
             "Generated replies that stated a fact the tenant's profile does not hold, replaced by approved wording")
         .withoutTags().increment();
   }
+
+  @Override
+  public void coldRecovery(String outcome) {
+    Kamon.counter("flexoraa_cold_recoveries", "Cold recovery sequences started, replied, lapsed, stopped; steps sent or skipped")
+        .withTag("outcome", outcome).increment();
+  }
 }
