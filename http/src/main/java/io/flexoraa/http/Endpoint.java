@@ -14,6 +14,7 @@ import static io.flexoraa.engine.access.Permission.Resource.ENCRYPTION_KEYS;
 import static io.flexoraa.engine.access.Permission.Resource.LEADS;
 import static io.flexoraa.engine.access.Permission.Resource.LEAD_EXPORT;
 import static io.flexoraa.engine.access.Permission.Resource.PRIVACY;
+import static io.flexoraa.engine.access.Permission.Resource.ROUTING;
 import static io.flexoraa.engine.access.Permission.Resource.TENANT_PROFILE;
 import static io.flexoraa.engine.access.Permission.Resource.USERS;
 
@@ -102,6 +103,9 @@ public enum Endpoint {
   /** The tenant's AI profile: the only facts, tone, FAQ and wording AI replies may use (decision 28). */
   GET_AI_PROFILE("GET", "tenants/{tenant}/ai-profile", Access.PERMISSION, permission(AI, READ)),
   PUT_AI_PROFILE("PUT", "tenants/{tenant}/ai-profile", Access.PERMISSION, permission(AI, WRITE)),
+  /** Cold recovery (decision 31): the tenant's success figures over a period, and one lead's sequences. */
+  GET_COLD_RECOVERY_STATS("GET", "tenants/{tenant}/cold-recovery", Access.PERMISSION, permission(ROUTING, READ)),
+  GET_LEAD_COLD_RECOVERY("GET", "tenants/{tenant}/leads/{lead}/cold-recovery", Access.PERMISSION, permission(LEADS, READ)),
   /** Support grants: the platform operator only, audited through the tenant's events. */
   GRANT_TOKENS("POST", "tenants/{tenant}/tokens/grants", Access.OPERATOR, null);
 
