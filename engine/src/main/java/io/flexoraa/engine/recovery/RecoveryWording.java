@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The approved wording of the recovery steps per language ({@code flexoraa/recovery/wording.conf}), filled only
@@ -20,7 +18,6 @@ import java.util.regex.Pattern;
  */
 public final class RecoveryWording {
   private static final String RESOURCE = "flexoraa/recovery/wording.conf";
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_]+)}");
   private static final List<String> FACTS = List.of("business", "description", "product", "proof", "booking_link");
 
   /** A step's message and the language it is written in. */
@@ -64,7 +61,7 @@ public final class RecoveryWording {
         : wording.containsKey(profile.defaultLanguage()) ? profile.defaultLanguage() : BuiltInReplies.ENGLISH;
     Map<String, String> facts = facts(profile);
     for (String variant : wording.get(chosen).get(step)) {
-      if (facts.keySet().containsAll(BuiltInReplies.placeholdersIn(variant))) return new Text(fill(variant, facts), chosen);
+      if (facts.keySet().containsAll(BuiltInReplies.placeholdersIn(variant))) return new Text(BuiltInReplies.fill(variant, facts), chosen);
     }
     throw new IllegalStateException("no wording for " + step); // unreachable: a fact-free variant is checked at start
   }
@@ -83,13 +80,5 @@ public final class RecoveryWording {
 
   private static void put(Map<String, String> facts, String name, String value) {
     if (value != null && !value.isBlank()) facts.put(name, value.trim());
-  }
-
-  private static String fill(String template, Map<String, String> facts) {
-    Matcher matcher = PLACEHOLDER.matcher(template);
-    StringBuilder out = new StringBuilder();
-    while (matcher.find()) matcher.appendReplacement(out, Matcher.quoteReplacement(facts.get(matcher.group(1))));
-    matcher.appendTail(out);
-    return out.toString().trim();
   }
 }
