@@ -55,7 +55,8 @@ final class AuditRoutes extends AllDirectives {
     });
   }
 
-  private static Instant instant(Map<String, String> parameters, String name) {
+  /** An optional ISO-8601 instant query parameter (also read by the cold recovery figures). */
+  static Instant instant(Map<String, String> parameters, String name) {
     String raw = parameters.get(name);
     if (raw == null || raw.isBlank()) return null;
     try {

@@ -179,4 +179,10 @@ public final class EdgeMetrics implements EngineMetrics {
     Kamon.counter("flexoraa_notification_emails", "Notification e-mails by outcome (sent, failed)")
         .withTag("outcome", outcome).increment();
   }
+
+  @Override
+  public void coldRecovery(String outcome) {
+    Kamon.counter("flexoraa_cold_recoveries", "Cold recovery sequences started, replied, lapsed, stopped; steps sent or skipped")
+        .withTag("outcome", outcome).increment();
+  }
 }

@@ -121,6 +121,9 @@ public enum Endpoint {
   /** Server-Sent Events: the user's notifications as they are stored anywhere in the cluster; Last-Event-ID resumes. */
   STREAM_NOTIFICATIONS("GET", "tenants/{tenant}/notifications/stream", Access.PERMISSION, permission(TENANT_PROFILE, READ)),
   READ_NOTIFICATION("POST", "tenants/{tenant}/notifications/{notification}/read", Access.PERMISSION, permission(TENANT_PROFILE, READ)),
+  /** Cold recovery (decision 31): the tenant's success figures over a period, and one lead's sequences. */
+  GET_COLD_RECOVERY_STATS("GET", "tenants/{tenant}/cold-recovery", Access.PERMISSION, permission(ROUTING, READ)),
+  GET_LEAD_COLD_RECOVERY("GET", "tenants/{tenant}/leads/{lead}/cold-recovery", Access.PERMISSION, permission(LEADS, READ)),
   /** Support grants: the platform operator only, audited through the tenant's events. */
   GRANT_TOKENS("POST", "tenants/{tenant}/tokens/grants", Access.OPERATOR, null);
 

@@ -82,6 +82,8 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.GET_LEAD_AI, LEAD_READERS);
     ALLOWED.put(Endpoint.LIST_AI_REVIEW_TASKS, LEAD_READERS);
     ALLOWED.put(Endpoint.LIST_AI_NOTIFICATIONS, LEAD_READERS);
+    ALLOWED.put(Endpoint.GET_COLD_RECOVERY_STATS, EnumSet.of(R.Admin, R.Manager, R.Auditor));
+    ALLOWED.put(Endpoint.GET_LEAD_COLD_RECOVERY, LEAD_READERS);
     ALLOWED.put(Endpoint.RELEASE_ABUSE, EnumSet.of(R.Admin));
     ALLOWED.put(Endpoint.GET_USAGE, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.LIST_TOP_UPS, EnumSet.of(R.Admin, R.Manager));

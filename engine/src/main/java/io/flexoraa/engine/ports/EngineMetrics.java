@@ -67,4 +67,7 @@ public interface EngineMetrics {
    * none went out); {@code latency} from the burst's last message being stored to the hand-over, null when failed.
    */
   default void aiReply(String kind, String decision, java.time.Duration latency) {}
+
+  /** A cold recovery's milestone: started, replied, lapsed, stopped, step-sent, step-skipped. */
+  default void coldRecovery(String outcome) {}
 }

@@ -28,12 +28,18 @@ final class TaggedProjections {
 
   static <E> void init(ActorSystem<?> system, String name, List<String> tags, DataSource dataSource, int groupSize,
       Duration groupWithin, Function<String, JdbcHandler<List<EventEnvelope<E>>, PooledJdbcSession>> handlerForTag) {
+    daemon(system, name, tags,
+        tag -> projection(system, name, dataSource, tag, groupSize, groupWithin, handlerForTag));
+  }
+
+  /** Runs {@code projectionForTag} once per tag in the cluster. */
+  static void daemon(ActorSystem<?> system, String name, List<String> tags,
+      Function<String, Projection<?>> projectionForTag) {
     ShardedDaemonProcess.get(system).init(
         ProjectionBehavior.Command.class,
         name,
         tags.size(),
-        index -> ProjectionBehavior.create(
-            projection(system, name, dataSource, tags.get(index), groupSize, groupWithin, handlerForTag)),
+        index -> ProjectionBehavior.create(projectionForTag.apply(tags.get(index))),
         ShardedDaemonProcessSettings.create(system),
         Optional.of(ProjectionBehavior.stopMessage()));
   }

@@ -345,7 +345,8 @@ public final class BuiltInReplies implements ReplyComposer {
     return facts.keySet().containsAll(placeholdersIn(template));
   }
 
-  private static String fill(String template, Map<String, String> facts) {
+  /** The template with each placeholder replaced by its fact (every placeholder must have one). */
+  public static String fill(String template, Map<String, String> facts) {
     Matcher matcher = PLACEHOLDER.matcher(template);
     StringBuilder out = new StringBuilder();
     while (matcher.find()) matcher.appendReplacement(out, Matcher.quoteReplacement(facts.get(matcher.group(1))));
