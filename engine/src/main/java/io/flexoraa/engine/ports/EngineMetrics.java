@@ -67,4 +67,16 @@ public interface EngineMetrics {
    * none went out); {@code latency} from the burst's last message being stored to the hand-over, null when failed.
    */
   default void aiReply(String kind, String decision, java.time.Duration latency) {}
+
+  /** Routing (issue 7): a first-response SLA breached, by band. */
+  default void routingSlaBreached(String band) {}
+
+  /** Routing: from assignment to the SDR's first answer. */
+  default void routingFirstResponse(java.time.Duration latency) {}
+
+  /** Routing: how many leads wait in a tenant's queue. */
+  default void routingQueueDepth(String tenantId, int depth) {}
+
+  /** Routing: a lead leaked ({@code kind} unanswered or unseen), by band. */
+  default void routingLeakage(String band, String kind) {}
 }
