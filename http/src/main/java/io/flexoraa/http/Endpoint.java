@@ -14,6 +14,7 @@ import static io.flexoraa.engine.access.Permission.Resource.ENCRYPTION_KEYS;
 import static io.flexoraa.engine.access.Permission.Resource.LEADS;
 import static io.flexoraa.engine.access.Permission.Resource.LEAD_EXPORT;
 import static io.flexoraa.engine.access.Permission.Resource.PRIVACY;
+import static io.flexoraa.engine.access.Permission.Resource.ROUTING;
 import static io.flexoraa.engine.access.Permission.Resource.TENANT_PROFILE;
 import static io.flexoraa.engine.access.Permission.Resource.USERS;
 
@@ -102,6 +103,22 @@ public enum Endpoint {
   /** The tenant's AI profile: the only facts, tone, FAQ and wording AI replies may use (decision 28). */
   GET_AI_PROFILE("GET", "tenants/{tenant}/ai-profile", Access.PERMISSION, permission(AI, READ)),
   PUT_AI_PROFILE("PUT", "tenants/{tenant}/ai-profile", Access.PERMISSION, permission(AI, WRITE)),
+  /** Routing (issue 7; docs/decisions/0030-routing-desk.md): the SDR roster, the queue, reassignment, SLA figures. */
+  LIST_SDRS("GET", "tenants/{tenant}/sdrs", Access.PERMISSION, permission(ROUTING, READ)),
+  ADD_SDR("POST", "tenants/{tenant}/sdrs", Access.PERMISSION, permission(ROUTING, WRITE)),
+  GET_SDR("GET", "tenants/{tenant}/sdrs/{user}", Access.PERMISSION, permission(ROUTING, READ)),
+  UPDATE_SDR("PUT", "tenants/{tenant}/sdrs/{user}", Access.PERMISSION, permission(ROUTING, WRITE)),
+  REMOVE_SDR("DELETE", "tenants/{tenant}/sdrs/{user}", Access.PERMISSION, permission(ROUTING, WRITE)),
+  /** The SDR themself (who holds leads write), or anyone with routing write: checked again in the handler. */
+  SET_SDR_PRESENCE("PUT", "tenants/{tenant}/sdrs/{user}/presence", Access.PERMISSION, permission(LEADS, WRITE)),
+  GET_ROUTING_QUEUE("GET", "tenants/{tenant}/routing/queue", Access.PERMISSION, permission(ROUTING, READ)),
+  /** {@code {"userId"}} gives the lead to that SDR, {@code {}} routes it again; audited. */
+  ASSIGN_LEAD("POST", "tenants/{tenant}/leads/{lead}/assignment", Access.PERMISSION, permission(ROUTING, WRITE)),
+  /** The assigned SDR opened the lead (leakage: unseen). */
+  MARK_LEAD_SEEN("POST", "tenants/{tenant}/leads/{lead}/seen", Access.PERMISSION, permission(LEADS, WRITE)),
+  /** The routing payload: last messages, score, factors, extracted fields, channel, profile link, assignment. */
+  GET_LEAD_ROUTING("GET", "tenants/{tenant}/leads/{lead}/routing", Access.PERMISSION, permission(LEADS, READ)),
+  GET_SLA("GET", "tenants/{tenant}/sla", Access.PERMISSION, permission(ROUTING, READ)),
   /** Support grants: the platform operator only, audited through the tenant's events. */
   GRANT_TOKENS("POST", "tenants/{tenant}/tokens/grants", Access.OPERATOR, null);
 

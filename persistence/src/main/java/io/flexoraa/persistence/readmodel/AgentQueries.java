@@ -70,7 +70,8 @@ public final class AgentQueries {
             + " ORDER BY at DESC, seq_nr DESC LIMIT " + limit, tenantId));
   }
 
-  private static List<Map<String, Object>> query(Connection connection, String sql, String... parameters)
+  /** Rows as maps with camel-cased keys (JSON and arrays parsed); shared by the read sides of the lead. */
+  static List<Map<String, Object>> query(Connection connection, String sql, String... parameters)
       throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       for (int i = 0; i < parameters.length; i++) statement.setString(i + 1, parameters[i]);
