@@ -183,7 +183,8 @@ final class RoutingRoutes extends AllDirectives {
     String userId = call.variable("user");
     boolean self = userId.equals(call.principal().actorId());
     if (!self && !call.principal().holds(Permission.of(Permission.Resource.ROUTING, Permission.Action.WRITE))) {
-      return complete(Problems.forbidden("only the SDR themself or a manager sets presence"));
+      // like another SDR's lead, another SDR's presence reads as absent (the role may set its own)
+      return complete(Problems.notFound("no such SDR on the roster"));
     }
     return entity(Unmarshaller.entityToString(), raw -> {
       Presence presence = Presence.parse(Json.requiredText(Json.object(raw), "presence", 16))

@@ -56,8 +56,11 @@ final class RoutingFeedHandler<E> extends JdbcHandler<List<EventEnvelope<E>>, Po
           received.message().platformMessageId(), received.receivedAt(), replyTo));
     } else if (event instanceof LeadModel.OutboundRequested requested
         && LeadModel.AUTHOR_HUMAN.equals(requested.outbound().author()) && requested.outbound().actor() != null) {
-      send(requested.tenantId(), replyTo -> new RoutingDesk.Responded(requested.leadId(),
-          requested.outbound().actor(), requested.at(), replyTo));
+      // the API records a person as "user:<id>" (Principal.actor); the roster knows the user id
+      String actor = requested.outbound().actor();
+      String userId = actor.startsWith("user:") ? actor.substring("user:".length()) : actor;
+      send(requested.tenantId(), replyTo -> new RoutingDesk.Responded(requested.leadId(), userId, requested.at(),
+          replyTo));
     } else if (event instanceof LeadModel.LeadMergedInto merged) {
       send(merged.tenantId(), replyTo -> new RoutingDesk.Release(merged.leadId(), "merged", replyTo));
     }
