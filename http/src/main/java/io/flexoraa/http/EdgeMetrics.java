@@ -185,4 +185,29 @@ public final class EdgeMetrics implements EngineMetrics {
     Kamon.counter("flexoraa_cold_recoveries", "Cold recovery sequences started, replied, lapsed, stopped; steps sent or skipped")
         .withTag("outcome", outcome).increment();
   }
+
+  @Override
+  public void routingSlaBreached(String band) {
+    Kamon.counter("flexoraa_routing_sla_breaches", "First-response SLAs breached, by band")
+        .withTag("band", band).increment();
+  }
+
+  @Override
+  public void routingFirstResponse(java.time.Duration latency) {
+    Kamon.histogram("flexoraa_routing_first_response", "From assignment to the SDR's first answer",
+            MeasurementUnit.time().milliseconds())
+        .withoutTags().record(latency.toMillis());
+  }
+
+  @Override
+  public void routingQueueDepth(String tenantId, int depth) {
+    Kamon.gauge("flexoraa_routing_queue_depth", "Leads waiting for an SDR, by tenant")
+        .withTag("tenant", tenantId).update(depth);
+  }
+
+  @Override
+  public void routingLeakage(String band, String kind) {
+    Kamon.counter("flexoraa_routing_leakage", "Leads leaking (unanswered or unseen), by band")
+        .withTags(TagSet.of("band", band).withTag("kind", kind)).increment();
+  }
 }

@@ -124,6 +124,22 @@ public enum Endpoint {
   /** Cold recovery (decision 31): the tenant's success figures over a period, and one lead's sequences. */
   GET_COLD_RECOVERY_STATS("GET", "tenants/{tenant}/cold-recovery", Access.PERMISSION, permission(ROUTING, READ)),
   GET_LEAD_COLD_RECOVERY("GET", "tenants/{tenant}/leads/{lead}/cold-recovery", Access.PERMISSION, permission(LEADS, READ)),
+  /** Routing (issue 7; docs/decisions/0030-routing-desk.md): the SDR roster, the queue, reassignment, SLA figures. */
+  LIST_SDRS("GET", "tenants/{tenant}/sdrs", Access.PERMISSION, permission(ROUTING, READ)),
+  ADD_SDR("POST", "tenants/{tenant}/sdrs", Access.PERMISSION, permission(ROUTING, WRITE)),
+  GET_SDR("GET", "tenants/{tenant}/sdrs/{user}", Access.PERMISSION, permission(ROUTING, READ)),
+  UPDATE_SDR("PUT", "tenants/{tenant}/sdrs/{user}", Access.PERMISSION, permission(ROUTING, WRITE)),
+  REMOVE_SDR("DELETE", "tenants/{tenant}/sdrs/{user}", Access.PERMISSION, permission(ROUTING, WRITE)),
+  /** The SDR themself (who holds leads write), or anyone with routing write: checked again in the handler. */
+  SET_SDR_PRESENCE("PUT", "tenants/{tenant}/sdrs/{user}/presence", Access.PERMISSION, permission(LEADS, WRITE)),
+  GET_ROUTING_QUEUE("GET", "tenants/{tenant}/routing/queue", Access.PERMISSION, permission(ROUTING, READ)),
+  /** {@code {"userId"}} gives the lead to that SDR, {@code {}} routes it again; audited. */
+  ASSIGN_LEAD("POST", "tenants/{tenant}/leads/{lead}/assignment", Access.PERMISSION, permission(ROUTING, WRITE)),
+  /** The assigned SDR opened the lead (leakage: unseen). */
+  MARK_LEAD_SEEN("POST", "tenants/{tenant}/leads/{lead}/seen", Access.PERMISSION, permission(LEADS, WRITE)),
+  /** The routing payload: last messages, score, factors, extracted fields, channel, profile link, assignment. */
+  GET_LEAD_ROUTING("GET", "tenants/{tenant}/leads/{lead}/routing", Access.PERMISSION, permission(LEADS, READ)),
+  GET_SLA("GET", "tenants/{tenant}/sla", Access.PERMISSION, permission(ROUTING, READ)),
   /** Support grants: the platform operator only, audited through the tenant's events. */
   GRANT_TOKENS("POST", "tenants/{tenant}/tokens/grants", Access.OPERATOR, null);
 

@@ -104,6 +104,17 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.LIST_NOTIFICATIONS, EVERYONE);
     ALLOWED.put(Endpoint.STREAM_NOTIFICATIONS, EVERYONE);
     ALLOWED.put(Endpoint.READ_NOTIFICATION, EVERYONE);
+    ALLOWED.put(Endpoint.LIST_SDRS, EnumSet.of(R.Admin, R.Manager, R.Auditor));
+    ALLOWED.put(Endpoint.ADD_SDR, EnumSet.of(R.Admin, R.Manager));
+    ALLOWED.put(Endpoint.GET_SDR, EnumSet.of(R.Admin, R.Manager, R.Auditor));
+    ALLOWED.put(Endpoint.UPDATE_SDR, EnumSet.of(R.Admin, R.Manager));
+    ALLOWED.put(Endpoint.REMOVE_SDR, EnumSet.of(R.Admin, R.Manager));
+    ALLOWED.put(Endpoint.SET_SDR_PRESENCE, EnumSet.of(R.Admin, R.Manager, R.SDR));
+    ALLOWED.put(Endpoint.GET_ROUTING_QUEUE, EnumSet.of(R.Admin, R.Manager, R.Auditor));
+    ALLOWED.put(Endpoint.ASSIGN_LEAD, EnumSet.of(R.Admin, R.Manager));
+    ALLOWED.put(Endpoint.MARK_LEAD_SEEN, EnumSet.of(R.Admin, R.Manager, R.SDR));
+    ALLOWED.put(Endpoint.GET_LEAD_ROUTING, LEAD_READERS);
+    ALLOWED.put(Endpoint.GET_SLA, EnumSet.of(R.Admin, R.Manager, R.Auditor));
   }
 
   /** Endpoints outside the role table, and how they are guarded. */

@@ -70,4 +70,15 @@ public interface EngineMetrics {
 
   /** A cold recovery's milestone: started, replied, lapsed, stopped, step-sent, step-skipped. */
   default void coldRecovery(String outcome) {}
+  /** Routing (issue 7): a first-response SLA breached, by band. */
+  default void routingSlaBreached(String band) {}
+
+  /** Routing: from assignment to the SDR's first answer. */
+  default void routingFirstResponse(java.time.Duration latency) {}
+
+  /** Routing: how many leads wait in a tenant's queue. */
+  default void routingQueueDepth(String tenantId, int depth) {}
+
+  /** Routing: a lead leaked ({@code kind} unanswered or unseen), by band. */
+  default void routingLeakage(String band, String kind) {}
 }

@@ -35,7 +35,10 @@ public final class LeadQueries {
           + " phone_masked, anonymized_at, pii_masked_at, conversation_expired_at, email_enc, source, utm_source,"
           + " utm_medium, utm_campaign, utm_term, utm_content, submission_count, last_submitted_at,"
           + " verification_status, verification_skipped_reason, phone_mobile_capable, duplicate_of, previously_erased,"
-          + " fraud_score, fraud_signals, verified_at, igsid_enc, psid_enc, merged_into, merged_at";
+          + " fraud_score, fraud_signals, verified_at, igsid_enc, psid_enc, merged_into, merged_at,"
+          // the AI's score and band (lead_ai, issue 6), shown with the assignee (routing, issue 7)
+          + " (SELECT a.score FROM lead_ai a WHERE a.tenant_id = leads.tenant_id AND a.lead_id = leads.lead_id),"
+          + " (SELECT a.band FROM lead_ai a WHERE a.tenant_id = leads.tenant_id AND a.lead_id = leads.lead_id)";
 
   /**
    * Which of a tenant's leads a caller may see: all of them, or only those assigned to one user (an SDR). A lead
@@ -239,7 +242,8 @@ public final class LeadQueries {
         instant(result, 13), instant(result, 14), instant(result, 15), result.getString(16), result.getString(17),
         instant(result, 18), instant(result, 19), instant(result, 20), result.getString(21),
         attribution(result), result.getInt(28), instant(result, 29), verification(result, phoneValid),
-        result.getString(38), result.getString(39), result.getString(40), instant(result, 41));
+        result.getString(38), result.getString(39), result.getString(40), instant(result, 41),
+        (Integer) result.getObject(42), result.getString(43));
   }
 
   private static Attribution attribution(ResultSet result) throws SQLException {
@@ -288,14 +292,15 @@ public final class LeadQueries {
       Instant lastStatusAt, Instant createdAt, Instant updatedAt, String assignedTo, String phoneMasked,
       Instant anonymizedAt, Instant piiMaskedAt, Instant conversationExpiredAt, String emailEnc,
       Attribution attribution, int submissions, Instant lastSubmittedAt, VerificationView verification,
-      String igsidEnc, String psidEnc, String mergedInto, Instant mergedAt) {
+      String igsidEnc, String psidEnc, String mergedInto, Instant mergedAt, Integer score, String band) {
     LeadView open(Optional<FieldCipher> cipher) {
       return new LeadView(id, channel, LeadQueries.open(cipher, nameEnc), LeadQueries.open(cipher, phoneEnc),
           phoneValid, LeadQueries.open(cipher, waIdEnc), LeadQueries.open(cipher, bsuidEnc), firstInboundAt,
           lastInboundAt, inboundCount, outboundCount, lastStatus, lastStatusAt, createdAt, updatedAt,
           cipher.isEmpty(), assignedTo, phoneMasked, anonymizedAt != null, anonymizedAt, piiMaskedAt,
           conversationExpiredAt, LeadQueries.open(cipher, emailEnc), attribution, submissions, lastSubmittedAt,
-          verification, LeadQueries.open(cipher, igsidEnc), LeadQueries.open(cipher, psidEnc), mergedInto, mergedAt);
+          verification, LeadQueries.open(cipher, igsidEnc), LeadQueries.open(cipher, psidEnc), mergedInto, mergedAt, score,
+          band);
     }
   }
 

@@ -9,7 +9,8 @@ import java.util.List;
  * is left to show of the number once contact details were masked ({@code piiMaskedAt}). A lead handed in by a form,
  * CRM or import also has its e-mail, first-touch {@code attribution}, {@code submissions} and its latest
  * {@code verification} (null for a lead never submitted, or until its verification is recorded). A lead merged
- * into another names it in {@code mergedInto}; its messages show in that lead's conversation.
+ * into another names it in {@code mergedInto}; its messages show in that lead's conversation. {@code score} and
+ * {@code band} are the AI's latest (null before it scored the lead); {@code assignedTo} the SDR working it.
  */
 public final class LeadViews {
   private LeadViews() {}
@@ -20,7 +21,7 @@ public final class LeadViews {
       Instant lastStatusAt, Instant createdAt, Instant updatedAt, boolean erased, String assignedTo, String phoneMasked,
       boolean anonymized, Instant anonymizedAt, Instant piiMaskedAt, Instant conversationExpiredAt, String email,
       Attribution attribution, int submissions, Instant lastSubmittedAt, VerificationView verification,
-      String igsid, String psid, String mergedInto, Instant mergedAt) {}
+      String igsid, String psid, String mergedInto, Instant mergedAt, Integer score, String band) {}
 
   /** Source and UTM fields of the first submission that had any; null when none had. */
   public record Attribution(
