@@ -27,6 +27,9 @@
 #   META_APP_SECRET [load-test-secret]
 #   ENGINE_HTTP_PORT [18080], ENGINE_CLUSTER_PORT [25590], GRAPH_STUB_PORT [18089]
 #   GRAPH_STUB_DELAY_MS [0]         how long the stub takes per send (Meta's own latency is not ours to measure)
+#   SDRS_PER_TENANT [2]             SDRs on each tenant's roster (a senior, then juniors; online all week): the
+#                                   escalated leads are routed to them, and the results add assignments and the
+#                                   notification latency (issue 7: P90 < 10 s from the triggering event); 0: none
 #   CONFIDENCE_FLOOR [""]           set: -Dflexoraa.ai.agent.confidence-floor (below it a lead goes to a person
 #                                   and gets no more AI replies); unset: the engine's default
 #   ENGINE_JAVA_OPTS [""]           more JVM options / -Dkey=value overrides for the engine
@@ -58,6 +61,7 @@ ENGINE_CLUSTER_PORT="${ENGINE_CLUSTER_PORT:-25590}"
 GRAPH_STUB_PORT="${GRAPH_STUB_PORT:-18089}"
 GRAPH_STUB_DELAY_MS="${GRAPH_STUB_DELAY_MS:-0}"
 CONFIDENCE_FLOOR="${CONFIDENCE_FLOOR:-}"
+SDRS_PER_TENANT="${SDRS_PER_TENANT:-2}"
 ENGINE_JAVA_OPTS="${ENGINE_JAVA_OPTS:-}"
 ENGINE_READY_TIMEOUT="${ENGINE_READY_TIMEOUT:-180}"
 SETTLE_TIMEOUT="${SETTLE_TIMEOUT:-120}"
@@ -184,7 +188,7 @@ gatling() { # log-file rate duration-seconds run-id tenants-file sends-file min-
       -DbaseUrl="$BASE_URL" -DoperatorKey="$OPERATOR_KEY" -DappSecret="$META_APP_SECRET" \
       -Drate="$2" -DdurationSeconds="$3" -DrampSeconds="$RAMP_SECONDS" \
       -Dtenants="$TENANTS" -DleadsPerTenant="$LEADS_PER_TENANT" -DminSuccessPercent="$7" \
-      -DrunId="$4" -DtenantsFile="$5" -DsendsFile="$6" >"$1" 2>&1
+      -DsdrsPerTenant="$SDRS_PER_TENANT" -DrunId="$4" -DtenantsFile="$5" -DsendsFile="$6" >"$1" 2>&1
 }
 
 tenant_ids() { tail -n +2 "$1" | cut -d, -f1 | sed "s/.*/'&'/" | paste -sd, -; } # tenants-file -> SQL list
@@ -396,6 +400,40 @@ SELECT count(*) AS analyses,
        percentile_disc(0.99) WITHIN GROUP (ORDER BY latency_ms) AS p99_ms,
        max(latency_ms) AS max_ms
 FROM ai_message_analyses JOIN bench_tenants USING (tenant_id);
+
+\echo '-- routing (issue 7): escalated leads assigned to the tenants'' SDRs, and the queue'
+SELECT (SELECT count(*) FROM lead_assignments JOIN bench_tenants USING (tenant_id)) AS assignments,
+       (SELECT count(DISTINCT lead_id) FROM lead_assignments JOIN bench_tenants USING (tenant_id)) AS leads_assigned,
+       (SELECT count(*) FROM routing_queue JOIN bench_tenants USING (tenant_id)) AS leads_queued,
+       (SELECT count(*) FROM lead_ai JOIN bench_tenants USING (tenant_id) WHERE escalated_at IS NOT NULL) AS leads_escalated;
+
+\echo '-- notifications (issue 7 goal: P90 < 10 s): stored and pushed, from the notice''s triggering event (ms)'
+SELECT kind, count(*) AS notices,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)) AS p50_ms,
+       round(percentile_cont(0.9) WITHIN GROUP (ORDER BY ms)) AS p90_ms,
+       round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)) AS p99_ms, round(max(ms)) AS max_ms
+FROM (SELECT kind, extract(epoch FROM created_at - event_at) * 1000 AS ms
+      FROM notifications JOIN bench_tenants USING (tenant_id)) n
+GROUP BY kind ORDER BY 2 DESC;
+
+\echo '-- lead.assigned from outside (ms): the webhook POST of the message that got the lead escalated -> the SDR''s notice stored'
+WITH first_assignment AS (
+  SELECT DISTINCT ON (tenant_id, lead_id) tenant_id, lead_id, assigned_at
+  FROM lead_assignments JOIN bench_tenants USING (tenant_id) ORDER BY tenant_id, lead_id, assigned_at),
+trigger AS (
+  SELECT f.tenant_id, f.lead_id,
+         (SELECT a.message_id FROM ai_message_analyses a WHERE a.tenant_id = f.tenant_id AND a.lead_id = f.lead_id
+            AND a.at <= f.assigned_at ORDER BY a.at DESC LIMIT 1) AS message_id
+  FROM first_assignment f),
+latency AS (
+  SELECT extract(epoch FROM min(n.created_at)) * 1000 - min(s.sent_ms) AS ms
+  FROM trigger t JOIN bench_sends s ON s.message_id = t.message_id
+  JOIN notifications n ON n.tenant_id = t.tenant_id AND n.lead_id = t.lead_id AND n.kind = 'lead.assigned'
+  GROUP BY t.tenant_id, t.lead_id)
+SELECT count(*) AS leads, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)) AS p50_ms,
+       round(percentile_cont(0.9) WITHIN GROUP (ORDER BY ms)) AS p90_ms,
+       round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)) AS p99_ms, round(max(ms)) AS max_ms
+FROM latency;
 SQL
 
 p90="$(sql -tAc "SELECT percentile_disc(0.9) WITHIN GROUP (ORDER BY latency_ms) FROM ai_replies

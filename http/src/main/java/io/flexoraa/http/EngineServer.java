@@ -37,8 +37,6 @@ import io.flexoraa.http.meta.GraphSettings;
 import io.flexoraa.persistence.directory.JdbcChannelCredentials;
 import io.flexoraa.engine.tenant.TokenBudget;
 import io.flexoraa.engine.tenant.TokenDebits;
-import io.flexoraa.engine.tenant.TopUpPacks;
-import io.flexoraa.persistence.payments.PaymentOrders;
 import io.flexoraa.engine.verification.VerificationSettings;
 import io.flexoraa.persistence.projection.TokenProjections;
 import io.flexoraa.persistence.costs.JdbcCostLog;
@@ -255,7 +253,7 @@ public final class EngineServer implements AutoCloseable {
           config.getBytes("flexoraa.http.webhook-max-bytes"), Duration.ofSeconds(10), clock,
           config.getInt("flexoraa.http.webhook-max-in-flight"));
       LeadQueries leadQueries = new LeadQueries(tenantJdbc, cipher);
-      TopUps topUps = topUps(system, config, jdbc, tenantJdbc, costLog, askTimeout, clock);
+      TopUps topUps = TopUps.fromConfig(system, config, jdbc, tenantJdbc, costLog, askTimeout, clock);
       RazorpayWebhookRoutes razorpayWebhooks = new RazorpayWebhookRoutes(system, topUps, unrouted, metrics,
           config.getDuration("flexoraa.http.body-read-timeout"), clock);
       GraphSettings graphSettings = GraphSettings.fromConfig(config);
@@ -339,20 +337,6 @@ public final class EngineServer implements AutoCloseable {
       database.close();
       throw new IllegalStateException("the engine could not start: " + e.getMessage(), e);
     }
-  }
-
-  /** Razorpay top-ups; without keys the engine still starts and the top-up endpoints answer 503. */
-  private static TopUps topUps(ActorSystem<?> system, Config config, Jdbc jdbc, TenantJdbc tenantJdbc,
-      JdbcCostLog costLog, Duration askTimeout, Clock clock) {
-    RazorpaySettings razorpay = RazorpaySettings.fromConfig(config);
-    if (!razorpay.paymentsConfigured()) {
-      log.warn("RAZORPAY_KEY_ID / RAZORPAY_KEY_SECRET are not set: token top-ups answer 503 (payments not configured)");
-    }
-    if (!razorpay.webhookConfigured()) {
-      log.warn("RAZORPAY_WEBHOOK_SECRET is not set: POST /webhooks/razorpay answers 503 (Razorpay retries)");
-    }
-    return new TopUps(system, razorpay, TopUpPacks.fromConfig(config), new PaymentOrders(jdbc, tenantJdbc), costLog,
-        askTimeout, clock);
   }
 
   /** The journal's Slick pool connects to the same database the engine opened. */

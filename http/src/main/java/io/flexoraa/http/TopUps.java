@@ -35,6 +35,21 @@ import org.slf4j.LoggerFactory;
  */
 final class TopUps {
   private static final Logger log = LoggerFactory.getLogger(TopUps.class);
+
+  /** Razorpay top-ups; without keys the engine still starts and the top-up endpoints answer 503. */
+  static TopUps fromConfig(ActorSystem<?> system, com.typesafe.config.Config config, io.flexoraa.persistence.Jdbc jdbc,
+      io.flexoraa.persistence.TenantJdbc tenantJdbc, CostLog costLog, Duration askTimeout, Clock clock) {
+    RazorpaySettings razorpay = RazorpaySettings.fromConfig(config);
+    if (!razorpay.paymentsConfigured()) {
+      log.warn("RAZORPAY_KEY_ID / RAZORPAY_KEY_SECRET are not set: token top-ups answer 503 (payments not configured)");
+    }
+    if (!razorpay.webhookConfigured()) {
+      log.warn("RAZORPAY_WEBHOOK_SECRET is not set: POST /webhooks/razorpay answers 503 (Razorpay retries)");
+    }
+    return new TopUps(system, razorpay, TopUpPacks.fromConfig(config), new PaymentOrders(jdbc, tenantJdbc), costLog,
+        askTimeout, clock);
+  }
+
   /** The service name Razorpay's calls are recorded under in the cost log. */
   static final String SERVICE = "razorpay";
   /** Razorpay's ids (order_…, pay_…) are letters, digits and underscores. */

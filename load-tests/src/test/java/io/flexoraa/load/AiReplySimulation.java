@@ -66,6 +66,8 @@ public class AiReplySimulation extends Simulation {
   private static final double MIN_SUCCESS_PERCENT =
       Double.parseDouble(System.getProperty("minSuccessPercent", "99"));
   private static final long PROVISION_SETTLE_MILLIS = Long.getLong("provisionSettleMillis", 2000L);
+  /** SDRs put on each tenant's roster (online, all week, capacity 500): escalated leads are routed to them. */
+  private static final int SDRS_PER_TENANT = Integer.getInteger("sdrsPerTenant", 0);
   private static final String TENANTS_FILE = System.getProperty("tenantsFile", "");
   private static final String SENDS_FILE = System.getProperty("sendsFile", "");
 
@@ -223,6 +225,7 @@ public class AiReplySimulation extends Simulation {
       expect(provisioner.send("POST", grants, "{\"tokens\":\"" + GRANT_TOKENS
           + "\",\"reason\":\"AI reply benchmark\"}", "ai-bench-" + phoneNumberId), 201, 200, "POST " + grants);
       rows.add(tenantId + "," + phoneNumberId);
+      for (int k = 0; k < SDRS_PER_TENANT; k++) rosterSdr(provisioner, tenantId, i, k);
     }
     // what the engine will hold these tenants to: the daily burn limit must have been lifted for the run
     HttpResponse<String> balance = provisioner.send("GET", "/api/v1/tenants/" + tenantIds.get(0) + "/tokens", null,
@@ -243,6 +246,26 @@ public class AiReplySimulation extends Simulation {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** A user with role SDR, then their roster entry: online, working all week, senior first then juniors. */
+  private static void rosterSdr(WhatsAppIngestSimulation.Provisioner provisioner, String tenantId, int tenant, int k) {
+    String users = "/api/v1/tenants/" + tenantId + "/users";
+    HttpResponse<String> created = provisioner.send("POST", users, "{\"email\":\"sdr-" + tenant + "-" + k
+        + "@bench.example\",\"name\":\"Bench SDR " + k + "\",\"role\":\"SDR\",\"password\":\"bench-Pa55word-"
+        + tenant + "-" + k + "-routing\"}", null);
+    expect(created, 201, "POST " + users);
+    String userId;
+    try {
+      userId = new ObjectMapper().readTree(created.body()).path("id").asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String sdrs = "/api/v1/tenants/" + tenantId + "/sdrs";
+    expect(provisioner.send("POST", sdrs, "{\"userId\":\"" + userId + "\",\"seniority\":\""
+        + (k == 0 ? "senior" : "junior") + "\",\"capacity\":500,\"presence\":\"online\",\"languages\":[\"en\",\"hi\"],"
+        + "\"workingHours\":{\"days\":[\"MON\",\"TUE\",\"WED\",\"THU\",\"FRI\",\"SAT\",\"SUN\"],"
+        + "\"start\":\"00:00\",\"end\":\"23:59\",\"timeZone\":\"UTC\"}}", null), 201, "POST " + sdrs);
   }
 
   @Override
