@@ -48,6 +48,8 @@ final class RoutingRoutes extends AllDirectives {
   private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z]{2,4})?");
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9 ._-]{1,64}");
   private static final Duration DEFAULT_SLA_PERIOD = Duration.ofDays(7);
+  private static final Set<String> CLOSE_OUTCOMES = Set.of("won", "lost", "closed");
+  private static final int MAX_NOTE = 500;
 
   private final RoutingComponents.Desks desks;
   private final UserStore users;
@@ -84,6 +86,7 @@ final class RoutingRoutes extends AllDirectives {
     handlers.put(Endpoint.GET_ROUTING_QUEUE, call -> onSuccess(desks.view(call.tenant().id()), view ->
         complete(Json.response(StatusCodes.OK, Map.of("items", view.queue())))));
     handlers.put(Endpoint.ASSIGN_LEAD, this::assign);
+    handlers.put(Endpoint.CLOSE_ASSIGNMENT, this::close);
     handlers.put(Endpoint.MARK_LEAD_SEEN, this::seen);
     handlers.put(Endpoint.GET_LEAD_ROUTING, this::payload);
     handlers.put(Endpoint.GET_SLA, this::sla);
@@ -220,6 +223,44 @@ final class RoutingRoutes extends AllDirectives {
         answer.put("leadId", leadId);
         answer.put("queued", outcome.get().assignment() == null);
         answer.put("assignment", outcome.get().assignment());
+        return complete(Json.response(StatusCodes.OK, answer));
+      });
+    });
+  }
+
+  /**
+   * Ends the lead's assignment. An SDR sees only their own leads (404 otherwise) and closes only their own
+   * assignment; routing write closes any. The note goes to the audit entry only.
+   */
+  private Route close(ApiRouter.Call call) {
+    String tenantId = call.tenant().id();
+    String leadId = call.variable("lead");
+    boolean desk = call.principal().holds(Permission.of(Permission.Resource.ROUTING, Permission.Action.WRITE));
+    return entity(Unmarshaller.entityToString(), raw -> {
+      JsonNode body = Json.object(raw);
+      String outcome = Json.requiredText(body, "outcome", 16);
+      if (!CLOSE_OUTCOMES.contains(outcome)) throw new InvalidInput("outcome", "outcome must be won, lost or closed");
+      String note = Json.optionalText(body, "note", MAX_NOTE);
+      String actor = call.principal().actor();
+      CompletionStage<Optional<RoutingDesk.Outcome>> done = leads.get(tenantId, leadId, ApiRoutes.scope(call))
+          .thenCompose(lead -> lead.isEmpty() ? CompletableFuture.completedFuture(Optional.empty())
+              : desks.<RoutingDesk.Outcome>ask(tenantId, replyTo -> new RoutingDesk.CloseAssignment(leadId, outcome,
+                  actor, desk ? null : call.principal().actorId(), replyTo)).thenCompose(closed -> {
+                    if (!closed.ok()) return CompletableFuture.completedFuture(Optional.of(closed));
+                    Map<String, Object> details = new HashMap<>();
+                    details.put("outcome", outcome);
+                    details.put("sdr", closed.assignment().userId());
+                    if (note != null) details.put("note", note);
+                    return audit.record(new AuditLog.NewEntry(tenantId, actor, "lead.assignment-closed",
+                        "lead:" + leadId, details)).thenApply(entry -> Optional.of(closed));
+                  }));
+      return onSuccess(done, closed -> {
+        if (closed.isEmpty()) return complete(Problems.notFound("no such lead"));
+        if (!closed.get().ok()) return complete(problem(closed.get(), "lead"));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("leadId", leadId);
+        answer.put("outcome", outcome);
+        answer.put("assignment", closed.get().assignment());
         return complete(Json.response(StatusCodes.OK, answer));
       });
     });
