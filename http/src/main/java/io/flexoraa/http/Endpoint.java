@@ -135,6 +135,12 @@ public enum Endpoint {
   GET_ROUTING_QUEUE("GET", "tenants/{tenant}/routing/queue", Access.PERMISSION, permission(ROUTING, READ)),
   /** {@code {"userId"}} gives the lead to that SDR, {@code {}} routes it again; audited. */
   ASSIGN_LEAD("POST", "tenants/{tenant}/leads/{lead}/assignment", Access.PERMISSION, permission(ROUTING, WRITE)),
+  /**
+   * {@code {"outcome": "won"|"lost"|"closed", "note"?}} ends the lead's assignment (frees the SDR's capacity, stops
+   * its clocks): the assigned SDR (leads write, their own leads only) or anyone with routing write; audited.
+   */
+  CLOSE_ASSIGNMENT("POST", "tenants/{tenant}/leads/{lead}/assignment/close", Access.PERMISSION,
+      permission(LEADS, WRITE)),
   /** The assigned SDR opened the lead (leakage: unseen). */
   MARK_LEAD_SEEN("POST", "tenants/{tenant}/leads/{lead}/seen", Access.PERMISSION, permission(LEADS, WRITE)),
   /** The routing payload: last messages, score, factors, extracted fields, channel, profile link, assignment. */

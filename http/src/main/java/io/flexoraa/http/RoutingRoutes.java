@@ -48,6 +48,8 @@ final class RoutingRoutes extends AllDirectives {
   private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z]{2,4})?");
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9 ._-]{1,64}");
   private static final Duration DEFAULT_SLA_PERIOD = Duration.ofDays(7);
+  private static final Set<String> CLOSE_OUTCOMES = Set.of("won", "lost", "closed");
+  private static final int MAX_NOTE = 500;
 
   private final RoutingComponents.Desks desks;
   private final UserStore users;
@@ -84,6 +86,7 @@ final class RoutingRoutes extends AllDirectives {
     handlers.put(Endpoint.GET_ROUTING_QUEUE, call -> onSuccess(desks.view(call.tenant().id()), view ->
         complete(Json.response(StatusCodes.OK, Map.of("items", view.queue())))));
     handlers.put(Endpoint.ASSIGN_LEAD, this::assign);
+    handlers.put(Endpoint.CLOSE_ASSIGNMENT, this::close);
     handlers.put(Endpoint.MARK_LEAD_SEEN, this::seen);
     handlers.put(Endpoint.GET_LEAD_ROUTING, this::payload);
     handlers.put(Endpoint.GET_SLA, this::sla);
@@ -204,24 +207,66 @@ final class RoutingRoutes extends AllDirectives {
       CompletionStage<Optional<RoutingDesk.Outcome>> done = leads.get(tenantId, leadId).thenCompose(lead -> {
         if (lead.isEmpty()) return CompletableFuture.completedFuture(Optional.empty());
         return desks.<RoutingDesk.Outcome>ask(tenantId, replyTo -> new RoutingDesk.Reassign(leadId, userId, call.principal().actor(),
-            replyTo)).thenCompose(outcome -> {
-              if (!outcome.ok()) return CompletableFuture.completedFuture(Optional.of(outcome));
-              Map<String, Object> details = new HashMap<>();
-              details.put("to", outcome.assignment() == null ? null : outcome.assignment().userId());
-              details.put("requested", userId);
-              return audit.record(new AuditLog.NewEntry(tenantId, call.principal().actor(), "lead.reassigned",
-                  "lead:" + leadId, details)).thenApply(entry -> Optional.of(outcome));
-            });
+            replyTo)).thenCompose(outcome -> audited(outcome, tenantId, call.principal().actor(), "lead.reassigned",
+                leadId, () -> {
+                  Map<String, Object> details = new HashMap<>();
+                  details.put("to", outcome.assignment() == null ? null : outcome.assignment().userId());
+                  details.put("requested", userId);
+                  return details;
+                }));
       });
-      return onSuccess(done, outcome -> {
-        if (outcome.isEmpty()) return complete(Problems.notFound("no such lead"));
-        if (!outcome.get().ok()) return complete(problem(outcome.get(), "userId"));
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("leadId", leadId);
-        answer.put("queued", outcome.get().assignment() == null);
-        answer.put("assignment", outcome.get().assignment());
-        return complete(Json.response(StatusCodes.OK, answer));
-      });
+      return answered(done, "userId", leadId, "queued", outcome -> outcome.assignment() == null);
+    });
+  }
+
+  /**
+   * Ends the lead's assignment. An SDR sees only their own leads (404 otherwise) and closes only their own
+   * assignment; routing write closes any. The note goes to the audit entry only.
+   */
+  private Route close(ApiRouter.Call call) {
+    String tenantId = call.tenant().id();
+    String leadId = call.variable("lead");
+    boolean anyAssignment = call.principal().holds(Permission.of(Permission.Resource.ROUTING, Permission.Action.WRITE));
+    return entity(Unmarshaller.entityToString(), raw -> {
+      JsonNode body = Json.object(raw);
+      String outcome = Json.requiredText(body, "outcome", 16);
+      if (!CLOSE_OUTCOMES.contains(outcome)) throw new InvalidInput("outcome", "outcome must be won, lost or closed");
+      String note = Json.optionalText(body, "note", MAX_NOTE);
+      String actor = call.principal().actor();
+      CompletionStage<Optional<RoutingDesk.Outcome>> done = leads.get(tenantId, leadId, ApiRoutes.scope(call))
+          .thenCompose(lead -> lead.isEmpty() ? CompletableFuture.completedFuture(Optional.empty())
+              : desks.<RoutingDesk.Outcome>ask(tenantId, replyTo -> new RoutingDesk.CloseAssignment(leadId, outcome,
+                  actor, anyAssignment ? null : call.principal().actorId(), replyTo)).thenCompose(closed -> audited(closed,
+                  tenantId, actor, "lead.assignment-closed", leadId, () -> {
+                    Map<String, Object> details = new HashMap<>();
+                    details.put("outcome", outcome);
+                    details.put("sdr", closed.assignment().userId());
+                    if (note != null) details.put("note", note);
+                    return details;
+                  })));
+      return answered(done, "lead", leadId, "outcome", closed -> outcome);
+    });
+  }
+
+  /** Audits a done assignment command; a rejection passes through unaudited. */
+  private CompletionStage<Optional<RoutingDesk.Outcome>> audited(RoutingDesk.Outcome outcome, String tenantId,
+      String actor, String action, String leadId, java.util.function.Supplier<Map<String, Object>> details) {
+    if (!outcome.ok()) return CompletableFuture.completedFuture(Optional.of(outcome));
+    return audit.record(new AuditLog.NewEntry(tenantId, actor, action, "lead:" + leadId, details.get()))
+        .thenApply(entry -> Optional.of(outcome));
+  }
+
+  /** 404 without the lead, the desk's rejection as a problem, else the lead, {@code key} and the assignment. */
+  private Route answered(CompletionStage<Optional<RoutingDesk.Outcome>> done, String field, String leadId, String key,
+      java.util.function.Function<RoutingDesk.Outcome, Object> value) {
+    return onSuccess(done, outcome -> {
+      if (outcome.isEmpty()) return complete(Problems.notFound("no such lead"));
+      if (!outcome.get().ok()) return complete(problem(outcome.get(), field));
+      Map<String, Object> answer = new LinkedHashMap<>();
+      answer.put("leadId", leadId);
+      answer.put(key, value.apply(outcome.get()));
+      answer.put("assignment", outcome.get().assignment());
+      return complete(Json.response(StatusCodes.OK, answer));
     });
   }
 

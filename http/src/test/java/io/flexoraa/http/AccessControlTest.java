@@ -113,6 +113,7 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.GET_ROUTING_QUEUE, EnumSet.of(R.Admin, R.Manager, R.Auditor));
     ALLOWED.put(Endpoint.ASSIGN_LEAD, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.MARK_LEAD_SEEN, EnumSet.of(R.Admin, R.Manager, R.SDR));
+    ALLOWED.put(Endpoint.CLOSE_ASSIGNMENT, EnumSet.of(R.Admin, R.Manager, R.SDR));
     ALLOWED.put(Endpoint.GET_LEAD_ROUTING, LEAD_READERS);
     ALLOWED.put(Endpoint.GET_SLA, EnumSet.of(R.Admin, R.Manager, R.Auditor));
   }

@@ -1,6 +1,7 @@
 package io.flexoraa.engine.routing;
 
 import io.flexoraa.engine.CborSerializable;
+import io.flexoraa.engine.routing.RoutingDesk.AssignmentClosed;
 import io.flexoraa.engine.routing.RoutingDesk.AssignmentView;
 import io.flexoraa.engine.routing.RoutingDesk.BandChanged;
 import io.flexoraa.engine.routing.RoutingDesk.Event;
@@ -44,6 +45,13 @@ public final class DeskState implements CborSerializable {
         Instant unansweredDue, Instant seenAt, Instant seenDue) {
       return new Assignment(assignmentId, leadId, userId, band, language, assignedAt, firstResponseDue, respondedAt,
           breachedAt, unansweredSince, unansweredDue, seenAt, seenDue);
+    }
+
+    /** A new band, and the first-response deadline tightened when {@code due} is set. */
+    Assignment withBand(String band, Instant due) {
+      return new Assignment(assignmentId, leadId, userId, band, language, assignedAt,
+          due != null ? due : firstResponseDue, respondedAt, breachedAt, unansweredSince, unansweredDue, seenAt,
+          seenDue);
     }
 
     /** The SLA clock runs until the first answer or the breach. */
@@ -153,13 +161,19 @@ public final class DeskState implements CborSerializable {
     String effective = "escalated".equals(reason) ? Bands.HOT : band;
     Assignment assigned = open.get(leadId);
     if (assigned != null) {
-      return assigned.band().equals(effective) ? List.of() : List.of(new BandChanged(tenantId, leadId, effective, now));
+      if (assigned.band().equals(effective)) return List.of();
+      // an unanswered lead that turns HOT owes its answer within the HOT SLA from now, if that is sooner
+      Instant due = assigned.slaDue();
+      Instant tightened = Bands.HOT.equals(effective) && due != null && now.plus(settings.hotSla()).isBefore(due)
+          ? now.plus(settings.hotSla()) : null;
+      return List.of(new BandChanged(tenantId, leadId, effective, assigned.userId(), tightened, now));
     }
     boolean juniors = "juniors".equals(reason);
     Queued waiting = queue.get(leadId);
     if (waiting != null) {
       if (juniors && !Bands.COLD.equals(waiting.band())) return List.of();
-      return waiting.band().equals(effective) ? List.of() : List.of(new BandChanged(tenantId, leadId, effective, now));
+      return waiting.band().equals(effective) ? List.of()
+          : List.of(new BandChanged(tenantId, leadId, effective, null, null, now));
     }
     if (Bands.COLD.equals(effective) && !juniors) return List.of();
     String why = juniors ? "juniors" : "escalated".equals(reason) ? "escalated" : effective.toLowerCase();
@@ -217,6 +231,16 @@ public final class DeskState implements CborSerializable {
     return List.of(new LeadReleased(tenantId, leadId, assignment == null ? null : assignment.userId(), reason, now));
   }
 
+  /** Ends the lead's assignment with {@code outcome}; the freed capacity drains the queue. */
+  public List<Event> close(String leadId, String outcome, String actor, RoutingSettings settings, Instant now) {
+    Assignment assignment = open.get(leadId);
+    if (assignment == null) return List.of();
+    List<Event> events = new ArrayList<>();
+    events.add(new AssignmentClosed(tenantId, leadId, assignment.assignmentId(), assignment.userId(), outcome, actor,
+        now));
+    return then(events, settings, now);
+  }
+
   /** Roster changes, then whatever the queue can now drain. */
   public List<Event> saveSdr(Sdr sdr, boolean create, RoutingSettings settings, Instant now) {
     List<Event> events = new ArrayList<>();
@@ -263,53 +287,11 @@ public final class DeskState implements CborSerializable {
   }
 
   /**
-   * What is due at {@code now} for one lead: the SLA breach (once), then leakage — unanswered or unseen — acted on
-   * by band: HOT re-engaged by the AI, WARM reassigned (or queued), COLD escalated.
+   * What is due at {@code now} for one lead: the SLA breach (once), then leakage acted on by band
+   * ({@link LeakageRules}).
    */
   public List<Event> due(String leadId, RoutingSettings settings, Instant now) {
-    List<Event> events = new ArrayList<>();
-    Queued waiting = queue.get(leadId);
-    if (waiting != null && waiting.breachedAt() == null && !waiting.slaDue().isAfter(now)) {
-      events.add(new SlaBreached(tenantId, leadId, null, null, waiting.band(), waiting.slaDue(), now));
-    }
-    Assignment assignment = open.get(leadId);
-    if (assignment == null) return events;
-    DeskState sim = copy();
-    Instant sla = assignment.slaDue();
-    if (sla != null && !sla.isAfter(now)) {
-      sim.emit(events, new SlaBreached(tenantId, leadId, assignment.assignmentId(), assignment.userId(),
-          assignment.band(), sla, now));
-    }
-    String kind = null;
-    Instant since = null;
-    if (assignment.unansweredDue() != null && !assignment.unansweredDue().isAfter(now)) {
-      kind = "unanswered";
-      since = assignment.unansweredSince();
-    } else if (assignment.seenAt() == null && assignment.seenDue() != null && !assignment.seenDue().isAfter(now)) {
-      kind = "unseen";
-      since = assignment.assignedAt();
-    }
-    if (kind == null) return events;
-    String action = switch (assignment.band()) {
-      case Bands.HOT -> "re-engaged";
-      case Bands.COLD -> "escalated";
-      default -> "reassigned";
-    };
-    sim.emit(events, new LeakageDetected(tenantId, leadId, assignment.assignmentId(), assignment.userId(),
-        assignment.band(), assignment.language(), kind, action, since, now));
-    if ("reassigned".equals(action)) {
-      Assignment leaked = sim.open.remove(leadId);
-      Optional<FairShare.Pick> other = sim.pick(leaked.band(), leaked.language(), false, leaked.userId(), now);
-      Instant breached = leaked.breachedAt();
-      Event next = other.isPresent()
-          ? sim.assigned(leadId, other.get().chosen().userId(), leaked.userId(), leaked.band(), leaked.language(),
-              "leakage", null, leaked.respondedAt() == null ? leaked.firstResponseDue() : null, breached,
-              other.get().credits(), settings, now)
-          : new LeadQueued(tenantId, leadId, leaked.band(), leaked.language(), false, "leakage", leaked.userId(),
-              now.plus(settings.sla(leaked.band())), now);
-      sim.emit(events, next);
-    }
-    return events;
+    return LeakageRules.due(this, leadId, settings, now);
   }
 
   /** The earliest deadline of a lead (SLA, leakage, or its queue SLA), if any clock runs. */
@@ -350,6 +332,11 @@ public final class DeskState implements CborSerializable {
 
   // ---- helpers ----
 
+  /** Takes the lead's assignment off this (simulated) desk, to route it elsewhere. */
+  Assignment unassign(String leadId) {
+    return open.remove(leadId);
+  }
+
   private List<Event> then(List<Event> events, RoutingSettings settings, Instant now) {
     DeskState sim = copy();
     for (Event event : events) sim.apply(event);
@@ -357,7 +344,7 @@ public final class DeskState implements CborSerializable {
     return events;
   }
 
-  private void emit(List<Event> events, Event event) {
+  void emit(List<Event> events, Event event) {
     events.add(event);
     apply(event);
   }
@@ -375,7 +362,7 @@ public final class DeskState implements CborSerializable {
         pick.get().credits(), settings, now);
   }
 
-  private LeadAssigned assigned(String leadId, String userId, String previous, String band, String language,
+  LeadAssigned assigned(String leadId, String userId, String previous, String band, String language,
       String reason, String actor, Instant due, Instant breached, Map<String, Long> credits, RoutingSettings settings,
       Instant now) {
     String assignmentId = leadId + ":" + now.toEpochMilli() + ":" + userId;
@@ -436,12 +423,13 @@ public final class DeskState implements CborSerializable {
       open.remove(queued.leadId());
       queue.put(queued.leadId(), new Queued(queued.leadId(), queued.band(), queued.language(), queued.juniorsOnly(),
           queued.at(), queued.slaDue(), null));
+    } else if (event instanceof AssignmentClosed closed) {
+      open.remove(closed.leadId());
     } else if (event instanceof LeadReleased released) {
       open.remove(released.leadId());
       queue.remove(released.leadId());
     } else if (event instanceof BandChanged changed) {
-      open.computeIfPresent(changed.leadId(), (id, a) -> a.with(changed.band(), a.respondedAt(), a.breachedAt(),
-          a.unansweredSince(), a.unansweredDue(), a.seenAt(), a.seenDue()));
+      open.computeIfPresent(changed.leadId(), (id, a) -> a.withBand(changed.band(), changed.firstResponseDue()));
       queue.computeIfPresent(changed.leadId(), (id, q) -> new Queued(q.leadId(), changed.band(), q.language(),
           q.juniorsOnly(), q.queuedAt(), q.slaDue(), q.breachedAt()));
     } else if (event instanceof LeadMessageNoted noted) {

@@ -50,6 +50,13 @@ public final class RoutingDesk {
   /** The lead is gone from routing (merged into another). */
   public record Release(String leadId, String reason, ActorRef<Done> replyTo) implements Command {}
 
+  /**
+   * The lead's assignment ends with {@code outcome} ({@code won}, {@code lost}, {@code closed}): the SDR's capacity is
+   * freed and the lead's clocks stop. {@code onlyUserId}: when set (an SDR closing), only their own assignment.
+   */
+  public record CloseAssignment(String leadId, String outcome, String actor, String onlyUserId,
+      ActorRef<Outcome> replyTo) implements Command {}
+
   /** Starts the desk (keeper) and runs whatever is due. */
   public record Wake() implements Command {}
 
@@ -119,7 +126,8 @@ public final class RoutingDesk {
       @JsonSubTypes.Type(value = LeadResponded.class, name = "routing-lead-responded.v1"),
       @JsonSubTypes.Type(value = LeadSeen.class, name = "routing-lead-seen.v1"),
       @JsonSubTypes.Type(value = SlaBreached.class, name = "routing-sla-breached.v1"),
-      @JsonSubTypes.Type(value = LeakageDetected.class, name = "routing-leakage-detected.v1")
+      @JsonSubTypes.Type(value = LeakageDetected.class, name = "routing-leakage-detected.v1"),
+      @JsonSubTypes.Type(value = AssignmentClosed.class, name = "routing-assignment-closed.v1")
   })
   public sealed interface Event extends CborSerializable {
     String tenantId();
@@ -162,8 +170,22 @@ public final class RoutingDesk {
   public record LeadReleased(String tenantId, String leadId, String userId, String reason, Instant at)
       implements Event {}
 
-  /** An assigned or queued lead's band changed; an assigned lead stays with its SDR. */
-  public record BandChanged(String tenantId, String leadId, String band, Instant at) implements Event {}
+  /**
+   * An assigned or queued lead's band changed; an assigned lead stays with its SDR ({@code userId}, null while
+   * queued). {@code firstResponseDue}: the tightened first-response deadline when an unanswered assigned lead turned
+   * HOT, else null (unchanged).
+   */
+  public record BandChanged(
+      String tenantId, String leadId, String band, String userId, Instant firstResponseDue, Instant at)
+      implements Event {}
+
+  /**
+   * The assignment ended ({@code outcome} {@code won}, {@code lost} or {@code closed}, by {@code actor}): the SDR's
+   * capacity is free again and the lead's clocks stop; a later HOT score or escalation routes the lead again.
+   */
+  public record AssignmentClosed(
+      String tenantId, String leadId, String assignmentId, String userId, String outcome, String actor, Instant at)
+      implements Event {}
 
   /** The lead wrote to its SDR: unanswered since {@code since}, leakage at {@code dueAt}. */
   public record LeadMessageNoted(

@@ -144,6 +144,7 @@ public final class RoutingDeskEntity extends EventSourcedBehaviorWithEnforcedRep
         .onCommand(RoutingDesk.Release.class, (state, command) -> persist(state,
             state.release(command.leadId(), command.reason(), clock.instant()), command.replyTo(),
             s -> Done.getInstance()))
+        .onCommand(RoutingDesk.CloseAssignment.class, this::onClose)
         .onCommand(RoutingDesk.Wake.class, (state, command) -> persistNoReply(dueEverywhere(state)))
         .onCommand(RoutingDesk.LeadDue.class, (state, command) -> {
           List<Event> events = state.due(command.leadId(), settings, clock.instant());
@@ -183,6 +184,19 @@ public final class RoutingDeskEntity extends EventSourcedBehaviorWithEnforcedRep
         command.replyTo(), updated -> updated.assignment(command.leadId())
             .map(assignment -> Outcome.ok(assignment.view()))
             .orElseGet(() -> new Outcome(null, "queued", null, null)));
+  }
+
+  private ReplyEffect<Event, DeskState> onClose(DeskState state, RoutingDesk.CloseAssignment command) {
+    var assignment = state.assignment(command.leadId());
+    if (assignment.isEmpty()) {
+      return Effect().reply(command.replyTo(), Outcome.rejected("conflict", "the lead has no open assignment"));
+    }
+    if (command.onlyUserId() != null && !assignment.get().userId().equals(command.onlyUserId())) {
+      return Effect().reply(command.replyTo(), Outcome.rejected("not-found", "the lead is not assigned to you"));
+    }
+    RoutingDesk.AssignmentView closed = assignment.get().view();
+    return persist(state, state.close(command.leadId(), command.outcome(), command.actor(), settings, clock.instant()),
+        command.replyTo(), updated -> Outcome.ok(closed));
   }
 
   private List<Event> dueEverywhere(DeskState state) {
@@ -260,6 +274,7 @@ public final class RoutingDeskEntity extends EventSourcedBehaviorWithEnforcedRep
     if (event instanceof RoutingDesk.LeadSeen e) return e.leadId();
     if (event instanceof SlaBreached e) return e.leadId();
     if (event instanceof LeakageDetected e) return e.leadId();
+    if (event instanceof RoutingDesk.AssignmentClosed e) return e.leadId();
     return null;
   }
 
@@ -287,6 +302,13 @@ public final class RoutingDeskEntity extends EventSourcedBehaviorWithEnforcedRep
           breached.leadId(), Map.of("band", breached.band()), Bands.HOT.equals(breached.band()), breached.at());
     } else if (event instanceof LeadResponded responded && responded.first()) {
       effects.metrics().routingFirstResponse(Duration.ofMillis(responded.firstResponseMillis()));
+    } else if (event instanceof RoutingDesk.BandChanged changed && changed.userId() != null
+        && Bands.HOT.equals(changed.band())) {
+      // the SDR already holds the lead; now it is HOT, they hear at once (and by e-mail) with the tighter deadline
+      notice(changed.leadId() + ":hot:" + changed.at().toEpochMilli(), List.of(changed.userId()), "lead.hot",
+          "Your lead turned HOT", changed.firstResponseDue() == null ? "Answer it now."
+              : "First response now due " + changed.firstResponseDue() + ".", changed.leadId(),
+          Map.of("band", changed.band()), true, changed.at());
     } else if (event instanceof LeakageDetected leaked) {
       leakage(leaked);
     }

@@ -221,4 +221,57 @@ class RoutingDeskTest {
     assertThat(events.get(1)).isInstanceOf(LeadQueued.class);
     assertThat(desk.queued("l")).isPresent();
   }
+
+  @Test
+  void closingAnAssignmentFreesCapacityDrainsTheQueueAndStopsTheClocks() {
+    add(sdr("only", Seniority.SENIOR, 1, Presence.ONLINE));
+    assertThat(assignee(apply(desk.route("l1", "HOT", null, "score", SETTINGS, NOW)))).isEqualTo("only");
+    apply(desk.leadMessage("l1", "m1", NOW.plusSeconds(5), SETTINGS, NOW.plusSeconds(5)));
+    assertThat(apply(desk.route("l2", "HOT", null, "score", SETTINGS, NOW))).singleElement()
+        .isInstanceOf(LeadQueued.class);
+    assertThat(desk.nextDue("l1")).isPresent();
+
+    List<Event> closed = apply(desk.close("l1", "won", "user:only", SETTINGS, NOW.plusSeconds(60)));
+    assertThat(closed.get(0)).isInstanceOfSatisfying(RoutingDesk.AssignmentClosed.class, event -> {
+      assertThat(event.userId()).isEqualTo("only");
+      assertThat(event.outcome()).isEqualTo("won");
+    });
+    // the freed place goes to the lead that waited; l1's SLA and leakage clocks are gone
+    assertThat(assignee(closed)).isEqualTo("only");
+    assertThat(desk.assignment("l2")).isPresent();
+    assertThat(desk.assignment("l1")).isEmpty();
+    assertThat(desk.nextDue("l1")).isEmpty();
+    assertThat(desk.due("l1", SETTINGS, NOW.plus(Duration.ofHours(2)))).isEmpty();
+    assertThat(desk.close("l1", "lost", "x", SETTINGS, NOW.plusSeconds(61))).isEmpty();
+
+    // closed leads route again on a later HOT score (here queued: the only SDR is full with l2)
+    assertThat(desk.route("l1", "HOT", null, "escalated", SETTINGS, NOW.plusSeconds(90))).singleElement()
+        .isInstanceOf(LeadQueued.class);
+    apply(desk.close("l2", "closed", "user:only", SETTINGS, NOW.plusSeconds(100)));
+    assertThat(assignee(apply(desk.route("l1", "HOT", null, "escalated", SETTINGS, NOW.plusSeconds(120)))))
+        .isEqualTo("only");
+  }
+
+  @Test
+  void anUnansweredAssignedLeadThatTurnsHotOwesItsAnswerWithinTheHotSla() {
+    add(sdr("a", Seniority.SENIOR, 5, Presence.ONLINE));
+    apply(desk.route("l1", "WARM", null, "score", SETTINGS, NOW));
+    assertThat(desk.assignment("l1").orElseThrow().firstResponseDue()).isEqualTo(NOW.plus(Duration.ofHours(24)));
+    Instant later = NOW.plusSeconds(30);
+    List<Event> hot = apply(desk.route("l1", "WARM", null, "escalated", SETTINGS, later));
+    assertThat(hot).singleElement().isInstanceOfSatisfying(RoutingDesk.BandChanged.class, changed -> {
+      assertThat(changed.userId()).isEqualTo("a");
+      assertThat(changed.firstResponseDue()).isEqualTo(later.plus(Duration.ofMinutes(10)));
+    });
+    assertThat(desk.nextDue("l1")).contains(later.plus(Duration.ofMinutes(10)));
+    assertThat(desk.due("l1", SETTINGS, later.plus(Duration.ofMinutes(10)))).first()
+        .isInstanceOf(SlaBreached.class);
+    // answered leads keep their (met) SLA: nothing to tighten
+    add(sdr("b", Seniority.SENIOR, 5, Presence.ONLINE));
+    apply(desk.route("l2", "WARM", null, "score", SETTINGS, NOW));
+    String owner = desk.assignment("l2").orElseThrow().userId();
+    apply(desk.responded("l2", owner, NOW.plusSeconds(5)));
+    assertThat(((RoutingDesk.BandChanged) desk.route("l2", "HOT", null, "score", SETTINGS, later).get(0))
+        .firstResponseDue()).isNull();
+  }
 }

@@ -2,6 +2,7 @@ package io.flexoraa.persistence.projection;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flexoraa.engine.routing.RoutingDesk;
+import io.flexoraa.engine.routing.RoutingDesk.AssignmentClosed;
 import io.flexoraa.engine.routing.RoutingDesk.BandChanged;
 import io.flexoraa.engine.routing.RoutingDesk.LeadAssigned;
 import io.flexoraa.engine.routing.RoutingDesk.LeadMessageNoted;
@@ -86,6 +87,17 @@ public final class RoutingReadModelHandler
       clearDeadlines(c, t, r.leadId());
     } else if (event instanceof BandChanged b) {
       run(c, "UPDATE routing_queue SET band = ? WHERE tenant_id = ? AND lead_id = ?", b.band(), t, b.leadId());
+      if (b.firstResponseDue() != null) {
+        run(c, "UPDATE sla_records SET due_at = ? WHERE tenant_id = ? AND lead_id = ? AND responded_at IS NULL"
+            + " AND breached_at IS NULL AND assignment_id IN (SELECT assignment_id FROM lead_assignments"
+            + " WHERE tenant_id = ? AND lead_id = ? AND ended_at IS NULL)", ts(b.firstResponseDue()), t, b.leadId(), t,
+            b.leadId());
+        deadline(c, t, b.leadId(), "sla", b.firstResponseDue());
+      }
+    } else if (event instanceof AssignmentClosed closed) {
+      // the SDR who worked the lead stays its assignee (leads.assigned_user_id): they keep seeing what they closed
+      endAssignment(c, t, closed.leadId(), closed.at(), closed.outcome());
+      clearDeadlines(c, t, closed.leadId());
     } else if (event instanceof LeadMessageNoted n) {
       deadline(c, t, n.leadId(), "unanswered", n.dueAt());
     } else if (event instanceof LeadResponded r) {
