@@ -79,6 +79,7 @@ class AppointmentApiTest {
     settings.put("flexoraa.appointments.reminders", List.of("3s"));
     settings.put("flexoraa.appointments.follow-up-delay", "1s");
     settings.put("flexoraa.appointments.keeper-interval", "1s");
+    settings.put("flexoraa.appointments.booking-link", "https://book.flexoraa.test/default");
     settings.put("flexoraa.meta.graph.base-url", graph.baseUrl());
     settings.put("flexoraa.meta.graph.api-version", VERSION);
     settings.put("flexoraa.smtp.host", "127.0.0.1");
@@ -104,10 +105,14 @@ class AppointmentApiTest {
   record Rep(String userId, String email) {}
 
   private Rep rep(String name) {
+    return rep(tenantId, admin, name, RoutingApiTest.ALWAYS);
+  }
+
+  private Rep rep(String tenant, String key, String name, String hours) {
     String email = name + N.incrementAndGet() + "@slots.example";
-    String userId = engine.createUser(tenantId, email, "SDR", PASSWORD);
-    HttpResponse<String> added = engine.post("/api/v1/tenants/" + tenantId + "/sdrs", admin, "{\"userId\":\"" + userId
-        + "\",\"seniority\":\"senior\",\"capacity\":50,\"workingHours\":" + RoutingApiTest.ALWAYS
+    String userId = engine.createUser(tenant, email, "SDR", PASSWORD);
+    HttpResponse<String> added = engine.post("/api/v1/tenants/" + tenant + "/sdrs", key, "{\"userId\":\"" + userId
+        + "\",\"seniority\":\"senior\",\"capacity\":50,\"workingHours\":" + hours
         + ",\"presence\":\"online\",\"languages\":[\"en\"]}");
     assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
     return new Rep(userId, email);
@@ -315,6 +320,35 @@ class AppointmentApiTest {
     assertThat(json(engine.get(path(""), theirsToken)).path("items").size()).isZero();
     assertThat(engine.get(path("/" + id), mineToken).statusCode()).isEqualTo(200);
     assertThat(json(engine.get(path(""), mineToken)).path("items").size()).isEqualTo(1);
+  }
+
+  @Test
+  void fewerThanThreeSlotsBringTheTenantsBookingLinkElseTheConfiguredOne() {
+    // half an hour on Wednesdays: one slot at most in the next seven days
+    String wednesdays = "{\"days\":[\"WED\"],\"start\":\"10:00\",\"end\":\"10:30\",\"timeZone\":\"UTC\"}";
+    Rep scarce = rep(tenantId, admin, "scarce", wednesdays);
+    JsonNode configured = json(engine.get(path("/slots?leadId=" + lead("919811100007") + "&userId="
+        + scarce.userId()), admin));
+    assertThat(configured.path("slots").size()).isLessThan(3);
+    assertThat(configured.path("bookingLink").asText()).isEqualTo("https://book.flexoraa.test/default");
+
+    String other = engine.createTenant("Linked Realty", "IN");
+    String otherAdmin = engine.createApiKey(other, "Admin");
+    HttpResponse<String> profile = engine.request("PUT", "/api/v1/tenants/" + other + "/ai-profile", otherAdmin,
+        "{\"business\":\"Linked Realty\",\"bookingLink\":\"https://book.linked.example/call\",\"defaultLanguage\":\"en\"}");
+    assertThat(profile.statusCode()).as(profile.body()).isBetween(200, 204);
+    Rep linked = rep(other, otherAdmin, "linked", wednesdays);
+    HttpResponse<String> created = engine.post("/api/v1/tenants/" + other + "/leads", otherAdmin,
+        "{\"name\":\"Ravi\",\"phone\":\"+919811100008\",\"source\":\"web\"}");
+    assertThat(created.statusCode()).as(created.body()).isIn(200, 201, 202);
+    String leadId = json(created).path("leadId").asText(json(created).path("id").asText());
+    eventually(() -> engine.get("/api/v1/tenants/" + other + "/leads/" + leadId, otherAdmin).statusCode() == 200,
+        "the lead in the read model");
+    JsonNode own = json(engine.get("/api/v1/tenants/" + other + "/appointments/slots?leadId=" + leadId + "&userId="
+        + linked.userId(), otherAdmin));
+    assertThat(own.path("bookingLink").asText()).isEqualTo("https://book.linked.example/call");
+    assertThat(json(engine.get(path("/slots?leadId=" + lead("919811100009") + "&userId=" + rep("plenty").userId()),
+        admin)).path("bookingLink").asText(null)).as("three slots: no link").isNull();
   }
 
   @Test
