@@ -1,6 +1,7 @@
 package io.flexoraa.http;
 
 import com.typesafe.config.Config;
+import io.flexoraa.engine.ai.AiProfiles;
 import io.flexoraa.engine.appointments.AppointmentSettings;
 import io.flexoraa.engine.appointments.SdrCalendar;
 import io.flexoraa.engine.appointments.SdrCalendarEntity;
@@ -8,16 +9,12 @@ import io.flexoraa.engine.ports.CalendarBusy;
 import io.flexoraa.engine.ports.Mailer;
 import io.flexoraa.engine.ports.Notifier;
 import io.flexoraa.engine.ports.Roster;
+import io.flexoraa.persistence.ai.JdbcAiProfiles;
 import io.flexoraa.persistence.appointments.JdbcAppointments;
 import io.flexoraa.persistence.projection.AppointmentProjections;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,67 +25,31 @@ import org.slf4j.LoggerFactory;
  */
 final class AppointmentComponents {
   private static final Logger log = LoggerFactory.getLogger(AppointmentComponents.class);
-  /** Per actor system, so a test reaches the components of its engine (SalesComponents does not expose them). */
-  private static final Map<ActorSystem<?>, AppointmentComponents> RUNNING = new ConcurrentHashMap<>();
 
   private final SalesComponents.Deps deps;
   private final AppointmentSettings settings;
   private final JdbcAppointments store;
-  private final AtomicReference<Roster> roster;
-  private final AtomicReference<Mailer> mailer;
-  private final AtomicReference<Notifier> notifier;
   private final AppointmentRoutes routes;
 
   private AppointmentComponents(SalesComponents.Deps deps, Notifier notifier, Mailer mailer, Roster roster) {
     this.deps = deps;
     Config config = deps.config();
+    Config appointments = config.getConfig("flexoraa.appointments");
     this.settings = AppointmentSettings.fromConfig(config);
     this.store = new JdbcAppointments(deps.jdbc(), deps.tenantJdbc(), deps.cipher(), deps.clock());
-    this.roster = new AtomicReference<>(roster);
-    this.mailer = new AtomicReference<>(mailer);
-    this.notifier = new AtomicReference<>(notifier);
-    Roster liveRoster = new Roster() {
-      @Override
-      public CompletionStage<Optional<io.flexoraa.engine.routing.Sdr>> sdr(String tenantId, String userId) {
-        return AppointmentComponents.this.roster.get().sdr(tenantId, userId);
-      }
-
-      @Override
-      public CompletionStage<List<io.flexoraa.engine.routing.Sdr>> sdrs(String tenantId) {
-        return AppointmentComponents.this.roster.get().sdrs(tenantId);
-      }
-    };
-    Config google = config.getConfig("flexoraa.appointments.google");
+    Config google = appointments.getConfig("google");
     CalendarBusy busy = new GoogleCalendarBusy(store, google.getString("root-url"), google.getDuration("timeout"),
         deps.jdbc().executor());
-    AppointmentDeliveries deliveries = new AppointmentDeliveries(deps, store, liveRoster,
-        this.mailer::get, this.notifier::get,
-        config.getConfig("flexoraa.appointments"));
+    AppointmentDeliveries deliveries = new AppointmentDeliveries(deps, store, roster, mailer, notifier, appointments);
     SdrCalendarEntity.init(deps.system(), deliveries, settings, deps.clock());
     AppointmentProjections.init(deps.system(), deps.projections(), settings.tagSlices(),
-        config.getInt("flexoraa.appointments.projection-group-size"),
-        config.getDuration("flexoraa.appointments.projection-group-within"));
-    this.routes = new AppointmentRoutes(deps, settings, store, liveRoster, busy, deliveries,
-        config.getConfig("flexoraa.appointments"));
+        appointments.getInt("projection-group-size"), appointments.getDuration("projection-group-within"));
+    AiProfiles profiles = JdbcAiProfiles.fromConfig(deps.jdbc(), deps.tenantJdbc(), config, deps.clock());
+    this.routes = new AppointmentRoutes(deps, settings, store, roster, busy, deliveries, profiles, appointments);
   }
 
   static AppointmentComponents start(SalesComponents.Deps deps, Notifier notifier, Mailer mailer, Roster roster) {
-    AppointmentComponents components = new AppointmentComponents(deps, notifier, mailer, roster);
-    RUNNING.put(deps.system(), components);
-    deps.system().getWhenTerminated().thenRun(() -> RUNNING.remove(deps.system()));
-    return components;
-  }
-
-  /** The components running in {@code system}. */
-  static AppointmentComponents of(ActorSystem<?> system) {
-    return RUNNING.get(system);
-  }
-
-  /** Swaps the roster, mailer or notifier (until routing and notifications land, tests plug in their own). */
-  void use(Roster nextRoster, Mailer nextMailer, Notifier nextNotifier) {
-    if (nextRoster != null) roster.set(nextRoster);
-    if (nextMailer != null) mailer.set(nextMailer);
-    if (nextNotifier != null) notifier.set(nextNotifier);
+    return new AppointmentComponents(deps, notifier, mailer, roster);
   }
 
   List<Map<Endpoint, ApiRouter.Handler>> handlers() {

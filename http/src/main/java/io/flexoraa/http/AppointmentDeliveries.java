@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,13 +38,13 @@ final class AppointmentDeliveries implements AppointmentWork {
   private final SalesComponents.Deps deps;
   private final JdbcAppointments store;
   private final Roster roster;
-  private final Supplier<Mailer> mailer;
-  private final Supplier<Notifier> notifier;
+  private final Mailer mailer;
+  private final Notifier notifier;
   private final AppointmentWording wording;
   private final String purpose;
 
-  AppointmentDeliveries(SalesComponents.Deps deps, JdbcAppointments store, Roster roster, Supplier<Mailer> mailer,
-      Supplier<Notifier> notifier, Config appointments) {
+  AppointmentDeliveries(SalesComponents.Deps deps, JdbcAppointments store, Roster roster, Mailer mailer,
+      Notifier notifier, Config appointments) {
     this.deps = deps;
     this.store = store;
     this.roster = roster;
@@ -68,7 +67,7 @@ final class AppointmentDeliveries implements AppointmentWork {
                   time, null, null));
           return message
               .thenCompose(done -> invite(appointment, delivery, sdr))
-              .thenCompose(done -> notifier.get().notify(notice(appointment, delivery, time)));
+              .thenCompose(done -> notifier.notify(notice(appointment, delivery, time)));
         }));
   }
 
@@ -96,8 +95,7 @@ final class AppointmentDeliveries implements AppointmentWork {
   private CompletionStage<Void> invite(Appointment appointment, Delivery delivery, Optional<Sdr> sdr) {
     boolean changes = delivery.kind() == DeliveryKind.CONFIRMED || delivery.kind() == DeliveryKind.RESCHEDULED
         || delivery.kind() == DeliveryKind.CANCELLED;
-    Mailer current = mailer.get();
-    if (!changes || !current.enabled() || sdr.isEmpty() || sdr.get().email() == null) {
+        if (!changes || !mailer.enabled() || sdr.isEmpty() || sdr.get().email() == null) {
       return CompletableFuture.completedFuture(null);
     }
     return leadEmail(appointment).thenCompose(leadEmail -> {
@@ -111,7 +109,7 @@ final class AppointmentDeliveries implements AppointmentWork {
       String subject = (appointment.booked() ? (appointment.sequence() == 0 ? "Invitation: " : "Updated: ")
           : "Cancelled: ") + "call on " + AppointmentWording.time(appointment.startsAt(),
           sdr.get().workingHours().zone(), null);
-      return current.send(new Mailer.Email(to, subject, subject, List.of(new Mailer.Attachment(
+      return mailer.send(new Mailer.Email(to, subject, subject, List.of(new Mailer.Attachment(
           "invite.ics", Invites.contentType(appointment), ics))));
     });
   }

@@ -2,8 +2,11 @@ package io.flexoraa.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
+import io.flexoraa.engine.ai.AiProfile;
+import io.flexoraa.engine.ai.AiProfiles;
 import io.flexoraa.engine.appointments.AppointmentSettings;
 import io.flexoraa.engine.appointments.Availability;
+import io.flexoraa.engine.appointments.LeadZones;
 import io.flexoraa.engine.appointments.SdrCalendar;
 import io.flexoraa.engine.appointments.SdrCalendarEntity;
 import io.flexoraa.engine.ports.CalendarBusy;
@@ -16,6 +19,7 @@ import io.flexoraa.persistence.audit.AuditLog;
 import io.flexoraa.persistence.readmodel.LeadQueries;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.EnumMap;
 import java.util.List;
@@ -54,10 +58,12 @@ final class AppointmentRoutes extends AllDirectives {
   private final AppointmentDeliveries deliveries;
   private final AppointmentWording wording;
   private final String bookingLink;
+  private final AiProfiles profiles;
+  private final LeadZones leadZones;
   private final ClusterSharding sharding;
 
   AppointmentRoutes(SalesComponents.Deps deps, AppointmentSettings settings, JdbcAppointments store, Roster roster,
-      CalendarBusy busy, AppointmentDeliveries deliveries, Config appointments) {
+      CalendarBusy busy, AppointmentDeliveries deliveries, AiProfiles profiles, Config appointments) {
     this.deps = deps;
     this.settings = settings;
     this.store = store;
@@ -66,6 +72,8 @@ final class AppointmentRoutes extends AllDirectives {
     this.deliveries = deliveries;
     this.wording = new AppointmentWording(appointments);
     this.bookingLink = appointments.getString("booking-link");
+    this.profiles = profiles;
+    this.leadZones = LeadZones.fromConfig(appointments.getConfig("lead-zones"));
     this.sharding = ClusterSharding.get(deps.system());
   }
 
@@ -76,6 +84,7 @@ final class AppointmentRoutes extends AllDirectives {
     handlers.put(Endpoint.BOOK_APPOINTMENT, this::book);
     handlers.put(Endpoint.LIST_APPOINTMENTS, this::list);
     handlers.put(Endpoint.GET_APPOINTMENT, this::get);
+    handlers.put(Endpoint.LIST_APPOINTMENT_TASKS, this::tasks);
     handlers.put(Endpoint.RESCHEDULE_APPOINTMENT, this::reschedule);
     handlers.put(Endpoint.CANCEL_APPOINTMENT, this::cancel);
     handlers.put(Endpoint.CONNECT_SDR_CALENDAR, this::connectCalendar);
@@ -121,7 +130,11 @@ final class AppointmentRoutes extends AllDirectives {
     });
   }
 
-  /** Up to offer-count slots of the SDR (given, else the lead's assignee); a failing calendar is left out, logged. */
+  /**
+   * Up to offer-count slots of the SDR (given, else the lead's assignee), written in the lead's zone when their
+   * phone's country has one, else the SDR's; fewer slots bring the booking link (the tenant AI profile's, else the
+   * configured one). A failing calendar is left out, logged.
+   */
   private CompletionStage<Offer> offerFor(ApiRouter.Call call, String leadId, String userIdParam) {
     String tenantId = call.tenant().id();
     id("leadId", leadId);
@@ -137,15 +150,23 @@ final class AppointmentRoutes extends AllDirectives {
               failure.getMessage());
           return List.of();
         });
+        ZoneId zone = leadZones.of(lead.phone()).orElse(sdr.workingHours().zone());
         return bookings(tenantId, userId, now).thenCombine(busyTimes, (booked, taken) -> {
           List<Interval> free = Availability.freeSlots(sdr.workingHours(), booked, taken, now, settings);
-          List<Slot> slots = Availability.offer(free, sdr.workingHours().zone(), settings.offerCount()).stream()
+          return Availability.offer(free, sdr.workingHours().zone(), settings.offerCount()).stream()
               .map(slot -> new Slot(slot.start(), slot.end())).toList();
-          String link = slots.size() < settings.offerCount() && !bookingLink.isBlank() ? bookingLink : null;
-          return new Offer(null, leadId, userId, sdr.workingHours().zone().getId(), slots, link, null);
-        });
+        }).thenCompose(slots -> link(tenantId, slots.size()).thenApply(link ->
+            new Offer(null, leadId, userId, zone.getId(), slots, link, null)));
       });
     });
+  }
+
+  /** The booking link when fewer than offer-count slots fit: the tenant AI profile's if set, else the configured. */
+  private CompletionStage<String> link(String tenantId, int slots) {
+    if (slots >= settings.offerCount()) return CompletableFuture.completedFuture(null);
+    return profiles.get(tenantId).thenApply(profile -> profile.map(AiProfile::bookingLink)
+        .filter(link -> !link.isBlank())
+        .orElse(bookingLink.isBlank() ? null : bookingLink));
   }
 
   // ---- bookings ----
@@ -163,29 +184,63 @@ final class AppointmentRoutes extends AllDirectives {
     }
   }
 
+  /**
+   * Books {@code startsAt} for the lead, or — {@code offerId} and {@code slot} (1-based) — the slot the lead chose
+   * from an offer sent to them, with the offer's SDR.
+   */
   private Route book(ApiRouter.Call call) {
     String tenantId = call.tenant().id();
     return optionalHeaderValueByName("Idempotency-Key", key -> entity(Unmarshaller.entityToString(), raw -> {
       JsonNode body = Json.object(raw);
-      String leadId = id("leadId", Json.requiredText(body, "leadId", 64));
-      String userIdGiven = Optional.ofNullable(Json.optionalText(body, "userId", 64)).map(u -> id("userId", u))
+      String offerId = Optional.ofNullable(Json.optionalText(body, "offerId", 64)).map(o -> id("offerId", o))
           .orElse(null);
-      Instant startsAt = instant("startsAt", Json.requiredText(body, "startsAt", 64));
       Duration length = duration(body);
       String appointmentId = key.map(k -> {
         Json.matching("Idempotency-Key", k, IDEMPOTENCY_KEY, "must be 8-128 letters, digits or ._:-");
         return "ap-" + Secrets.sha256Hex(tenantId + "|" + k).substring(0, 32);
       }).orElseGet(() -> "ap-" + UUID.randomUUID().toString().replace("-", ""));
-      CompletionStage<SdrCalendar.Answer> answer = visibleLead(call, leadId).thenCompose(lead -> {
-        String userId = userIdGiven != null ? userIdGiven : lead.assignedTo();
-        if (userId == null) throw new InvalidInput("userId", "the lead is assigned to nobody: give userId");
-        return sdr(tenantId, userId).thenCompose(sdr -> calendar(tenantId, userId).<SdrCalendar.Answer>askWithStatus(
-            replyTo -> new SdrCalendar.Book(tenantId, userId, appointmentId, leadId, startsAt, startsAt.plus(length),
-                sdr.workingHours(), call.principal().actor(), replyTo), deps.askTimeout()));
-      }).thenCompose(result -> result.created() ? booked(call, result) : CompletableFuture.completedFuture(result));
+      CompletionStage<Choice> choice = offerId != null ? offered(tenantId, offerId, body)
+          : CompletableFuture.completedFuture(new Choice(id("leadId", Json.requiredText(body, "leadId", 64)),
+              Optional.ofNullable(Json.optionalText(body, "userId", 64)).map(u -> id("userId", u)).orElse(null),
+              instant("startsAt", Json.requiredText(body, "startsAt", 64)), length));
+      CompletionStage<SdrCalendar.Answer> answer = choice.thenCompose(chosen -> visibleLead(call, chosen.leadId())
+          .thenCompose(lead -> {
+            String userId = chosen.userId() != null ? chosen.userId() : lead.assignedTo();
+            if (userId == null) throw new InvalidInput("userId", "the lead is assigned to nobody: give userId");
+            return sdr(tenantId, userId).thenCompose(sdr -> calendar(tenantId, userId)
+                .<SdrCalendar.Answer>askWithStatus(replyTo -> new SdrCalendar.Book(tenantId, userId, appointmentId,
+                    chosen.leadId(), chosen.startsAt(), chosen.startsAt().plus(chosen.length()), sdr.workingHours(),
+                    call.principal().actor(), replyTo), deps.askTimeout()));
+          }))
+          .thenCompose(result -> result.created() ? booked(call, result) : CompletableFuture.completedFuture(result));
       return onSuccess(answer, result -> complete(answered(result, result.created() ? StatusCodes.CREATED
           : StatusCodes.OK)));
     }));
+  }
+
+  /** What to book: a lead, an SDR (null: the assignee), a start and a length. */
+  private record Choice(String leadId, String userId, Instant startsAt, Duration length) {}
+
+  /** Slot {@code slot} of the offer; an unknown offer is a 404, a slot it did not name a 400. */
+  private CompletionStage<Choice> offered(String tenantId, String offerId, JsonNode body) {
+    JsonNode slot = body.get("slot");
+    if (slot == null || !slot.isInt() || slot.asInt() < 1 || slot.asInt() > settings.offerCount()) {
+      throw new InvalidInput("slot", "slot must be the number of an offered slot, 1 to " + settings.offerCount());
+    }
+    String leadId = Optional.ofNullable(Json.optionalText(body, "leadId", 64)).map(l -> id("leadId", l)).orElse(null);
+    return store.offer(tenantId, offerId).thenApply(offer -> {
+      if (offer.isEmpty() || (leadId != null && !leadId.equals(offer.get().leadId()))) throw notFound("no such offer");
+      List<Slot> slots;
+      try {
+        slots = List.of(Json.MAPPER.readValue(offer.get().slotsJson(), Slot[].class));
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("offer " + offerId + " has unreadable slots", e);
+      }
+      if (slot.asInt() > slots.size()) throw new InvalidInput("slot", "the offer named " + slots.size() + " slots");
+      Slot chosen = slots.get(slot.asInt() - 1);
+      return new Choice(offer.get().leadId(), offer.get().userId(), chosen.startsAt(),
+          Duration.between(chosen.startsAt(), chosen.endsAt()));
+    });
   }
 
   /** A new booking costs an {@code appointment} token and is audited. */
@@ -238,6 +293,16 @@ final class AppointmentRoutes extends AllDirectives {
       return onSuccess(store.list(call.tenant().id(), user, start, end, MAX_LIST), rows -> complete(Json.response(
           StatusCodes.OK, Map.of("items", rows.stream().map(AppointmentView::of).toList()))));
     })));
+  }
+
+  /** An SDR's to-do after their calls: who to follow up and since when (an SDR: their own; others give userId). */
+  private Route tasks(ApiRouter.Call call) {
+    return parameterOptional("userId", userId -> {
+      LeadQueries.Scope scope = ApiRoutes.scope(call);
+      String user = scope.restricted() ? scope.assignedTo() : id("userId", required("userId", userId));
+      return onSuccess(store.tasks(call.tenant().id(), user), rows -> complete(Json.response(StatusCodes.OK,
+          Map.of("items", rows))));
+    });
   }
 
   private Route get(ApiRouter.Call call) {

@@ -108,6 +108,8 @@ public enum Endpoint {
   OFFER_APPOINTMENT("POST", "tenants/{tenant}/appointments/offers", Access.PERMISSION, permission(LEADS, WRITE)),
   BOOK_APPOINTMENT("POST", "tenants/{tenant}/appointments", Access.PERMISSION, permission(LEADS, WRITE)),
   LIST_APPOINTMENTS("GET", "tenants/{tenant}/appointments", Access.PERMISSION, permission(LEADS, READ)),
+  /** The post-call follow-up tasks of an SDR (an SDR: their own), newest first. */
+  LIST_APPOINTMENT_TASKS("GET", "tenants/{tenant}/appointments/tasks", Access.PERMISSION, permission(LEADS, READ)),
   GET_APPOINTMENT("GET", "tenants/{tenant}/appointments/{appointment}", Access.PERMISSION, permission(LEADS, READ)),
   RESCHEDULE_APPOINTMENT("POST", "tenants/{tenant}/appointments/{appointment}/reschedule", Access.PERMISSION, permission(LEADS, WRITE)),
   CANCEL_APPOINTMENT("POST", "tenants/{tenant}/appointments/{appointment}/cancel", Access.PERMISSION, permission(LEADS, WRITE)),

@@ -97,6 +97,7 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.BOOK_APPOINTMENT, EnumSet.of(R.Admin, R.Manager, R.SDR));
     ALLOWED.put(Endpoint.LIST_APPOINTMENTS, LEAD_READERS);
     ALLOWED.put(Endpoint.GET_APPOINTMENT, LEAD_READERS);
+    ALLOWED.put(Endpoint.LIST_APPOINTMENT_TASKS, LEAD_READERS);
     ALLOWED.put(Endpoint.RESCHEDULE_APPOINTMENT, EnumSet.of(R.Admin, R.Manager, R.SDR));
     ALLOWED.put(Endpoint.CANCEL_APPOINTMENT, EnumSet.of(R.Admin, R.Manager, R.SDR));
     ALLOWED.put(Endpoint.CONNECT_SDR_CALENDAR, EnumSet.of(R.Admin, R.Manager));

@@ -20,7 +20,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A reminder due while the engine is down reaches the lead's WhatsApp (the Graph API stub) after the restart. */
+/**
+ * A reminder due while the engine is down reaches the lead's WhatsApp (the Graph API stub) after the restart: nothing
+ * wakes the calendar entity but the keeper reading the pending deliveries' read model. Durations in seconds.
+ */
 class AppointmentReminderRestartTest {
   private static final String WABA = "305000000000001";
   private static final String PHONE_NUMBER_ID = "405000000000001";
@@ -32,6 +35,7 @@ class AppointmentReminderRestartTest {
         "flexoraa.meta.graph.api-version", VERSION,
         "flexoraa.appointments.lead-time", "1s",
         "flexoraa.appointments.reminders", List.of("8s"),
+        "flexoraa.appointments.slot-length", "3s",
         "flexoraa.appointments.keeper-interval", "1s");
   }
 
@@ -43,12 +47,16 @@ class AppointmentReminderRestartTest {
         .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
             .withBody("{\"messaging_product\":\"whatsapp\",\"messages\":[{\"id\":\"wamid.out-appt\"}]}")));
     String from = "919655511111";
+    Instant[] reminderDue = new Instant[1];
     try {
       try (TestEngine first = TestEngine.start(dataDirectory, settings(graph.baseUrl()))) {
         String tenantId = first.createTenant("Reminder Realty", "IN");
         String admin = first.createApiKey(tenantId, "Admin");
-        new AppointmentFixtures(List.of(AppointmentFixtures.sdr(tenantId, "sdr-1", "s1@example.com")))
-            .install(first.server);
+        String sdrId = first.createUser(tenantId, "s1@example.com", "SDR", "correct horse battery staple");
+        HttpResponse<String> rostered = first.post("/api/v1/tenants/" + tenantId + "/sdrs", admin, "{\"userId\":\""
+            + sdrId + "\",\"seniority\":\"junior\",\"capacity\":5,\"workingHours\":" + RoutingApiTest.ALWAYS
+            + ",\"presence\":\"online\"}");
+        assertThat(rostered.statusCode()).as(rostered.body()).isEqualTo(201);
         first.registerWhatsApp(tenantId, PHONE_NUMBER_ID, WABA);
         assertThat(first.request("PUT", "/api/v1/tenants/" + tenantId + "/channel-accounts/whatsapp/"
             + PHONE_NUMBER_ID + "/credentials", admin, "{\"accessToken\":\"EAAG-a\"}").statusCode()).isEqualTo(204);
@@ -61,27 +69,34 @@ class AppointmentReminderRestartTest {
           lead[0] = page.path("items").size() == 1 ? page.path("items").get(0) : null;
           return lead[0] != null;
         }, "the lead");
-        Instant startsAt = Instant.now().plus(Duration.ofSeconds(40)).truncatedTo(ChronoUnit.SECONDS);
+        // the reminder falls due 10 s after booking: after this engine is closed, before the next one is up
+        Instant startsAt = Instant.now().plus(Duration.ofSeconds(18)).truncatedTo(ChronoUnit.SECONDS);
+        reminderDue[0] = startsAt.minus(Duration.ofSeconds(8));
         HttpResponse<String> booked = first.post("/api/v1/tenants/" + tenantId + "/appointments", admin,
-            "{\"leadId\":\"" + lead[0].path("id").asText() + "\",\"userId\":\"sdr-1\",\"startsAt\":\"" + startsAt
+            "{\"leadId\":\"" + lead[0].path("id").asText() + "\",\"userId\":\"" + sdrId + "\",\"startsAt\":\"" + startsAt
                 + "\"}");
         assertThat(booked.statusCode()).as(booked.body()).isEqualTo(201);
         TestEngine.eventually(() -> !graph.findAll(postRequestedFor(urlPathEqualTo("/" + VERSION + "/"
             + PHONE_NUMBER_ID + "/messages")).withRequestBody(containing("booked"))).isEmpty(), "the confirmation");
-        assertThat(first.count("SELECT count(*) FROM appointment_deadlines WHERE kind = 'REMINDER'")).isEqualTo(1);
+        TestEngine.eventually(() -> first.count("SELECT count(*) FROM appointment_deadlines WHERE kind = 'REMINDER'")
+            == 1, "the reminder's deadline in the read model");
       }
-      // the reminder (40 s - 8 s after booking) falls due while the engine is down or restarting
-      sleepUntilPast(Instant.now().plus(Duration.ofSeconds(33)));
+      assertThat(Instant.now()).as("closed before the reminder was due").isBefore(reminderDue[0]);
+      assertThat(reminders(graph)).isZero();
+      sleepUntilPast(reminderDue[0]);
       try (TestEngine second = TestEngine.start(dataDirectory, settings(graph.baseUrl()))) {
-        TestEngine.eventually(() -> graph.findAll(postRequestedFor(urlPathEqualTo("/" + VERSION + "/"
-            + PHONE_NUMBER_ID + "/messages")).withRequestBody(containing("Reminder"))).size() == 1,
-            "the reminder after the restart");
+        TestEngine.eventually(() -> reminders(graph) == 1, "the reminder after the restart");
         TestEngine.eventually(() -> second.count("SELECT count(*) FROM appointment_deadlines WHERE kind = 'REMINDER'")
             == 0, "the reminder done");
       }
     } finally {
       graph.stop();
     }
+  }
+
+  private static int reminders(WireMockServer graph) {
+    return graph.findAll(postRequestedFor(urlPathEqualTo("/" + VERSION + "/" + PHONE_NUMBER_ID + "/messages"))
+        .withRequestBody(containing("Reminder"))).size();
   }
 
   private static void sleepUntilPast(Instant at) {

@@ -30,6 +30,9 @@ public final class JdbcAppointments {
   public record TaskRow(String appointmentId, String userId, String leadId, String kind, Instant dueAt,
       Instant createdAt) {}
 
+  /** An offer as sent: the lead, the SDR and the slots (JSON {@code [{startsAt, endsAt}]}). */
+  public record OfferRow(String offerId, String leadId, String userId, String slotsJson, String bookingLink) {}
+
   /** A calendar entity with a delivery due. */
   public record DueCalendar(String tenantId, String userId) {}
 
@@ -77,21 +80,10 @@ public final class JdbcAppointments {
   }
 
   public CompletionStage<List<TaskRow>> tasks(String tenantId, String userId) {
-    return reads.async(tenantId, connection -> {
-      try (PreparedStatement statement = connection.prepareStatement("SELECT appointment_id, user_id, lead_id, kind,"
-          + " due_at, created_at FROM appointment_tasks WHERE tenant_id = ? AND user_id = ? ORDER BY created_at DESC")) {
-        statement.setString(1, tenantId);
-        statement.setString(2, userId);
-        List<TaskRow> out = new ArrayList<>();
-        try (ResultSet rs = statement.executeQuery()) {
-          while (rs.next()) {
-            out.add(new TaskRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant()));
-          }
-        }
-        return out;
-      }
-    });
+    return query(tenantId, "SELECT appointment_id, user_id, lead_id, kind, due_at, created_at FROM appointment_tasks"
+        + " WHERE tenant_id = ? AND user_id = ? ORDER BY created_at DESC", rs -> new TaskRow(rs.getString(1),
+        rs.getString(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant(),
+        rs.getTimestamp(6).toInstant()), tenantId, userId);
   }
 
   /** Calendars with a delivery due before {@code until}: an indexed range on due time, never a scan of bookings. */
@@ -144,6 +136,13 @@ public final class JdbcAppointments {
     });
   }
 
+  public CompletionStage<Optional<OfferRow>> offer(String tenantId, String offerId) {
+    return query(tenantId, "SELECT offer_id, lead_id, user_id, slots::text, booking_link FROM appointment_offers"
+        + " WHERE tenant_id = ? AND offer_id = ?", rs -> new OfferRow(rs.getString(1), rs.getString(2),
+        rs.getString(3), rs.getString(4), rs.getString(5)), tenantId, offerId)
+        .thenApply(rows -> rows.stream().findFirst());
+  }
+
   public CompletionStage<Void> connectCalendar(String tenantId, String userId, String provider, String calendarId,
       String accessToken) {
     return cipher.tenantCipher(tenantId, context(userId)).thenCompose(fieldCipher -> jdbc.async(connection -> {
@@ -183,6 +182,25 @@ public final class JdbcAppointments {
 
   private static String context(String userId) {
     return "calendar:" + userId;
+  }
+
+  /** Reads one row of a result. */
+  private interface RowReader<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  /** {@code sql} with string parameters, under the tenant's row-level security. */
+  private <T> CompletionStage<List<T>> query(String tenantId, String sql, RowReader<T> reader, String... parameters) {
+    return reads.async(tenantId, connection -> {
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        for (int i = 0; i < parameters.length; i++) statement.setString(i + 1, parameters[i]);
+        List<T> out = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery()) {
+          while (rs.next()) out.add(reader.read(rs));
+        }
+        return out;
+      }
+    });
   }
 
   private static List<AppointmentRow> rows(PreparedStatement statement) throws SQLException {
