@@ -71,6 +71,23 @@ final class TestEngine implements AutoCloseable {
     return new TestEngine(EngineServer.start(config, Clock.systemUTC(), accountProbe), dataDirectory);
   }
 
+  /**
+   * A second node in this JVM that joins {@code first}'s cluster and uses its database and data directory: nodes of
+   * one deployment share the database, the master key, the operator key and the API role's password (a node with
+   * its own stored password would reset the role's password under the other's pool).
+   */
+  static TestEngine join(TestEngine first, Map<String, Object> overrides) {
+    org.apache.pekko.actor.Address seed =
+        org.apache.pekko.cluster.typed.Cluster.get(first.server.system()).selfMember().address();
+    Map<String, Object> settings = new java.util.HashMap<>(overrides);
+    settings.put("flexoraa.seed-nodes", seed.toString());
+    settings.put("flexoraa.database.url", first.server.database().jdbcUrl());
+    settings.put("flexoraa.database.user", first.server.database().user());
+    settings.put("flexoraa.database.password", first.server.database().password());
+    settings.put("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
+    return start(first.dataDirectory, settings);
+  }
+
   String baseUrl() {
     return "http://127.0.0.1:" + server.port();
   }
