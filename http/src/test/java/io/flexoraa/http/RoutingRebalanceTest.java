@@ -45,11 +45,7 @@ class RoutingRebalanceTest {
   private static final Duration DEADLINE = Duration.ofSeconds(25);
 
   private static Map<String, Object> settings(String graphUrl) {
-    Map<String, Object> settings = RoutingApiTest.settings(graphUrl);
-    settings.put("flexoraa.routing.sla.hot", DEADLINE.toSeconds() + "s");
-    settings.put("flexoraa.routing.sla.warm", DEADLINE.toSeconds() + "s");
-    settings.put("flexoraa.routing.leakage.unseen-after", DEADLINE.toSeconds() + "s");
-    settings.put("flexoraa.routing.leakage.unanswered-after", "1h");
+    Map<String, Object> settings = RoutingRestartTest.settings(graphUrl, DEADLINE);
     // both nodes' cluster MBeans in one JVM; the projections B ran restart on A within a second of its leaving
     settings.put("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
     settings.put("pekko.cluster.sharded-daemon-process.keep-alive-interval", "1s");

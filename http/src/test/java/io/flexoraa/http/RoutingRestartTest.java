@@ -24,10 +24,15 @@ class RoutingRestartTest {
   private static final Duration DEADLINE = Duration.ofSeconds(20);
 
   private static Map<String, Object> settings(String graphUrl) {
+    return settings(graphUrl, DEADLINE);
+  }
+
+  /** Routing with the SLAs and the unseen lead's deadline at {@code deadline}; no unanswered leak in a test's time. */
+  static Map<String, Object> settings(String graphUrl, Duration deadline) {
     Map<String, Object> settings = RoutingApiTest.settings(graphUrl);
-    settings.put("flexoraa.routing.sla.hot", DEADLINE.toSeconds() + "s");
-    settings.put("flexoraa.routing.sla.warm", DEADLINE.toSeconds() + "s");
-    settings.put("flexoraa.routing.leakage.unseen-after", DEADLINE.toSeconds() + "s");
+    settings.put("flexoraa.routing.sla.hot", deadline.toSeconds() + "s");
+    settings.put("flexoraa.routing.sla.warm", deadline.toSeconds() + "s");
+    settings.put("flexoraa.routing.leakage.unseen-after", deadline.toSeconds() + "s");
     settings.put("flexoraa.routing.leakage.unanswered-after", "1h");
     return settings;
   }
