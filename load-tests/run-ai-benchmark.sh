@@ -27,7 +27,7 @@
 #   META_APP_SECRET [load-test-secret]
 #   ENGINE_HTTP_PORT [18080], ENGINE_CLUSTER_PORT [25590], GRAPH_STUB_PORT [18089]
 #   GRAPH_STUB_DELAY_MS [0]         how long the stub takes per send (Meta's own latency is not ours to measure)
-#   SDRS_PER_TENANT [2]             SDRs on each tenant's roster (a senior, then juniors; online all week): the
+#   SDRS_PER_TENANT [0]             SDRs on each tenant's roster (a senior, then juniors; online all week): the
 #                                   escalated leads are routed to them, and the results add assignments and the
 #                                   notification latency (issue 7: P90 < 10 s from the triggering event); 0: none
 #   CONFIDENCE_FLOOR [""]           set: -Dflexoraa.ai.agent.confidence-floor (below it a lead goes to a person
@@ -61,7 +61,7 @@ ENGINE_CLUSTER_PORT="${ENGINE_CLUSTER_PORT:-25590}"
 GRAPH_STUB_PORT="${GRAPH_STUB_PORT:-18089}"
 GRAPH_STUB_DELAY_MS="${GRAPH_STUB_DELAY_MS:-0}"
 CONFIDENCE_FLOOR="${CONFIDENCE_FLOOR:-}"
-SDRS_PER_TENANT="${SDRS_PER_TENANT:-2}"
+SDRS_PER_TENANT="${SDRS_PER_TENANT:-0}"
 ENGINE_JAVA_OPTS="${ENGINE_JAVA_OPTS:-}"
 ENGINE_READY_TIMEOUT="${ENGINE_READY_TIMEOUT:-180}"
 SETTLE_TIMEOUT="${SETTLE_TIMEOUT:-120}"

@@ -251,8 +251,10 @@ public class AiReplySimulation extends Simulation {
   /** A user with role SDR, then their roster entry: online, working all week, senior first then juniors. */
   private static void rosterSdr(WhatsAppIngestSimulation.Provisioner provisioner, String tenantId, int tenant, int k) {
     String users = "/api/v1/tenants/" + tenantId + "/users";
-    HttpResponse<String> created = provisioner.send("POST", users, "{\"email\":\"sdr-" + tenant + "-" + k
-        + "@bench.example\",\"name\":\"Bench SDR " + k + "\",\"role\":\"SDR\",\"password\":\"bench-Pa55word-"
+    // e-mails are unique across tenants: the phone-number id (unique per run) keeps runs and tenants apart
+    String email = "sdr-" + WhatsAppIngestSimulation.phoneNumberId(tenant) + "-" + k + "@bench.example";
+    HttpResponse<String> created = provisioner.send("POST", users, "{\"email\":\"" + email
+        + "\",\"name\":\"Bench SDR " + k + "\",\"role\":\"SDR\",\"password\":\"bench-Pa55word-"
         + tenant + "-" + k + "-routing\"}", null);
     expect(created, 201, "POST " + users);
     String userId;
