@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -77,11 +76,11 @@ public final class SdrCalendarEntity extends EventSourcedBehaviorWithEnforcedRep
   }
 
   public static String tagFor(String entityId, int tagSlices) {
-    return "appointment-" + Math.floorMod(entityId.hashCode(), tagSlices);
+    return io.flexoraa.engine.TagSlices.tagFor("appointment", entityId, tagSlices);
   }
 
   public static List<String> allTags(int tagSlices) {
-    return IntStream.range(0, tagSlices).mapToObj(slice -> "appointment-" + slice).toList();
+    return io.flexoraa.engine.TagSlices.all("appointment", tagSlices);
   }
 
   @Override

@@ -89,11 +89,11 @@ public final class LeadEntity extends EventSourcedBehaviorWithEnforcedReplies<Co
 
   /** The projection tag of a lead: events are spread over a fixed number of slices, one projection each. */
   public static String tagFor(String entityId, int tagSlices) {
-    return "lead-" + Math.floorMod(entityId.hashCode(), tagSlices);
+    return io.flexoraa.engine.TagSlices.tagFor("lead", entityId, tagSlices);
   }
 
   public static List<String> allTags(int tagSlices) {
-    return java.util.stream.IntStream.range(0, tagSlices).mapToObj(slice -> "lead-" + slice).toList();
+    return io.flexoraa.engine.TagSlices.all("lead", tagSlices);
   }
 
   @Override

@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
-import java.util.stream.IntStream;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -90,11 +89,11 @@ public final class ColdRecoveryEntity extends EventSourcedBehavior<Command, Even
   }
 
   public static String tagFor(String entityId, int tagSlices) {
-    return "recovery-" + Math.floorMod(entityId.hashCode(), tagSlices);
+    return io.flexoraa.engine.TagSlices.tagFor("recovery", entityId, tagSlices);
   }
 
   public static List<String> allTags(int tagSlices) {
-    return IntStream.range(0, tagSlices).mapToObj(slice -> "recovery-" + slice).toList();
+    return io.flexoraa.engine.TagSlices.all("recovery", tagSlices);
   }
 
   @Override

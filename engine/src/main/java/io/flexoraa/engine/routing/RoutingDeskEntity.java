@@ -18,7 +18,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.IntStream;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -81,11 +80,11 @@ public final class RoutingDeskEntity extends EventSourcedBehaviorWithEnforcedRep
   }
 
   public static String tagFor(String tenantId, int tagSlices) {
-    return "routing-" + Math.floorMod(tenantId.hashCode(), tagSlices);
+    return io.flexoraa.engine.TagSlices.tagFor("routing", tenantId, tagSlices);
   }
 
   public static List<String> allTags(int tagSlices) {
-    return IntStream.range(0, tagSlices).mapToObj(slice -> "routing-" + slice).toList();
+    return io.flexoraa.engine.TagSlices.all("routing", tagSlices);
   }
 
   @Override

@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
-import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -107,11 +106,11 @@ public final class LeadAgentEntity extends EventSourcedBehavior<Command, Event, 
   }
 
   public static String tagFor(String entityId, int tagSlices) {
-    return "agent-" + Math.floorMod(entityId.hashCode(), tagSlices);
+    return io.flexoraa.engine.TagSlices.tagFor("agent", entityId, tagSlices);
   }
 
   public static List<String> allTags(int tagSlices) {
-    return IntStream.range(0, tagSlices).mapToObj(slice -> "agent-" + slice).toList();
+    return io.flexoraa.engine.TagSlices.all("agent", tagSlices);
   }
 
   @Override
