@@ -302,7 +302,8 @@ public final class EngineServer implements AutoCloseable {
       EdgeHardening hardening = EdgeHardening.fromConfig(config);
 
       Route route = new AllDirectives() {}.concat(
-          ops.route(), webhooks.route(), razorpayWebhooks.route(), sales.extraRoute(), api.route());
+          ops.route(), webhooks.route(), razorpayWebhooks.route(), sales.extraRoute(), api.route(),
+          DashboardRoutes.fromConfig(config).route());
       ServerBinding binding = Http.get(system)
           .newServerAt(config.getString("flexoraa.http.host"), config.getInt("flexoraa.http.port"))
           .bind(hardening.wrap(EdgeErrors.seal(route)))
