@@ -1,0 +1,163 @@
+package io.flexoraa.http;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dashboard in a real browser (Debian's chromium driven by Playwright for Java, as DEPENDENCIES.md says) against
+ * a real engine: an SDR signs in through the form, sees the pages their role allows and their leads on the board by
+ * band. Screenshots of both pages go to {@code docs/screenshots/} for the README.
+ *
+ * <p>Without chromium this test fails, saying how to install it: a browser test that skips would let the dashboard
+ * break unnoticed. {@code .ci/run} installs it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardBrowserTest {
+  private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+  private static final List<String> CHROMIUM_ARGS = List.of("--no-sandbox", "--disable-gpu", "--disable-quic",
+      "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync");
+  private static final Path SCREENSHOTS = Paths.get("..", "docs", "screenshots");
+  private static final String SDR_EMAIL = "asha@acme.example";
+  private static final String SDR_PASSWORD = "correct-horse-battery";
+
+  TestEngine engine;
+  Playwright playwright;
+  BrowserContext browser;
+  String tenant;
+
+  @BeforeAll
+  void start(@TempDir Path dataDirectory, @TempDir Path userDataDirectory) {
+    assertThat(Files.isExecutable(CHROMIUM))
+        .withFailMessage("the browser tests need Debian's chromium at %s: apt-get install -y chromium "
+            + "(.ci/run installs it); see ../shared/spec/DEPENDENCIES.md, \"Browser tests\"", CHROMIUM)
+        .isTrue();
+    engine = TestEngine.start(dataDirectory);
+    tenant = engine.createTenant("Acme Realty", "IN");
+    String sdr = engine.createUser(tenant, SDR_EMAIL, "SDR", SDR_PASSWORD);
+    lead(sdr, "Ravi Kumar", "+919812300001", 82, "HOT");
+    lead(sdr, "Meera Shah", "+919812300002", 47, "WARM");
+    lead(sdr, "Imran Ali", "+919812300003", 55, "WARM");
+    lead(sdr, "Dana Cole", "+919812300004", 12, "COLD");
+    lead(null, "Someone Else's Lead", "+919812300005", 90, "HOT");
+
+    playwright = Playwright.create(new Playwright.CreateOptions()
+        .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    browser = playwright.chromium().launchPersistentContext(userDataDirectory,
+        new BrowserType.LaunchPersistentContextOptions()
+            .setExecutablePath(CHROMIUM)
+            .setArgs(CHROMIUM_ARGS)
+            .setHeadless(true)
+            .setViewportSize(1280, 800));
+  }
+
+  @AfterAll
+  void stop() {
+    if (browser != null) browser.close();
+    if (playwright != null) playwright.close();
+    if (engine != null) engine.close();
+  }
+
+  /** A lead handed in by a web form, given its AI score and (when {@code sdr} is set) its SDR. */
+  private void lead(String sdr, String name, String phone, int score, String band) {
+    HttpResponse<String> created = engine.post("/api/v1/tenants/" + tenant + "/leads", TestEngine.OPERATOR_KEY,
+        "{\"name\":\"" + name + "\",\"phone\":\"" + phone + "\",\"source\":\"website\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String leadId = TestEngine.json(created).get("leadId").asText();
+    // the AI's score and the routing desk's assignment, as their projections would have written them
+    engine.update("INSERT INTO lead_ai (tenant_id, lead_id, score, band, scored_at, last_seq_nr, updated_at) VALUES (?, ?, ?, ?, now(), 0, now())",
+        tenant, leadId, score, band);
+    if (sdr != null) {
+      // the leads read model has the row once its projection caught up
+      TestEngine.eventually(() -> engine.update("UPDATE leads SET assigned_user_id = ? WHERE tenant_id = ? AND lead_id = ?",
+          sdr, tenant, leadId) == 1, "lead " + name + " in the read model");
+    }
+  }
+
+  @Test
+  void anSdrSignsInAndSeesTheirLeadsByBand() throws IOException {
+    Page page = browser.newPage();
+    List<String> problems = new CopyOnWriteArrayList<>();
+    page.onConsoleMessage(message -> {
+      if (message.type().equals("error")) problems.add(message.text());
+    });
+    page.onPageError(problems::add);
+
+    page.navigate(engine.baseUrl() + "/");
+    assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Sign in"))).isVisible();
+    assertThat(page.getByLabel("E-mail")).isFocused();
+    Files.createDirectories(SCREENSHOTS);
+    page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("sign-in.png")));
+
+    // a wrong password is refused on the page, and says why
+    page.getByLabel("E-mail").fill(SDR_EMAIL);
+    page.getByLabel("Password").fill("not-the-password");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+    assertThat(page.getByRole(AriaRole.ALERT)).containsText("e-mail or password is wrong");
+
+    // the keyboard alone gets through the form: password field, then Enter
+    page.getByLabel("Password").fill(SDR_PASSWORD);
+    page.getByLabel("Password").press("Enter");
+
+    Locator nav = page.getByRole(AriaRole.NAVIGATION, new Page.GetByRoleOptions().setName("Main"));
+    assertThat(nav.getByRole(AriaRole.LINK)).hasText(new String[] {"Inbox", "Leads", "My queue"});
+    assertThat(page.getByText("SDR Person · SDR")).isVisible();
+
+    nav.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Leads")).click();
+    assertThat(page).hasURL(engine.baseUrl() + "/leads");
+    assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Leads board"))).isVisible();
+    assertThat(page.locator(".summary")).hasText("4 leads");
+    assertColumn(page, "HOT", "1", "Ravi Kumar");
+    // most recent first, as the API lists them
+    assertColumn(page, "WARM", "2", "Imran Ali", "Meera Shah");
+    assertColumn(page, "COLD", "1", "Dana Cole");
+    assertColumn(page, "NONE", "0");
+    assertThat(page.getByText("Someone Else's Lead")).hasCount(0);
+    page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("leads-board.png")).setFullPage(true));
+
+    // a reload keeps the session (this tab's sessionStorage) and the page (the engine serves it at /leads)
+    page.reload();
+    assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Leads board"))).isVisible();
+    assertColumn(page, "WARM", "2", "Imran Ali", "Meera Shah");
+
+    // a phone's width: nothing runs off the side of the page
+    page.setViewportSize(360, 740);
+    assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Leads board"))).isVisible();
+    Object overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+    assertThat(((Number) overflow).intValue()).as("horizontal overflow at 360 px").isLessThanOrEqualTo(0);
+
+    // signing out ends the session in this tab
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
+    assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Sign in"))).isVisible();
+    assertThat(page.evaluate("() => sessionStorage.getItem('flexoraa.session')")).isNull();
+
+    // the wrong password above is the one expected console error (the browser logs the 401); nothing else, and in
+    // particular no Content-Security-Policy violation
+    assertThat(problems).allSatisfy(problem -> assertThat(problem).contains("401"));
+  }
+
+  private static void assertColumn(Page page, String band, String count, String... names) {
+    Locator column = page.locator("[data-band=" + band + "]");
+    assertThat(column.locator(".count")).hasText(count);
+    assertThat(column.locator(".lead-name")).hasText(names);
+  }
+}
