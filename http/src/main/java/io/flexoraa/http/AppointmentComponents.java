@@ -9,7 +9,6 @@ import io.flexoraa.engine.ports.CalendarBusy;
 import io.flexoraa.engine.ports.Mailer;
 import io.flexoraa.engine.ports.Notifier;
 import io.flexoraa.engine.ports.Roster;
-import io.flexoraa.persistence.ai.JdbcAiProfiles;
 import io.flexoraa.persistence.appointments.JdbcAppointments;
 import io.flexoraa.persistence.projection.AppointmentProjections;
 import java.time.Duration;
@@ -44,7 +43,7 @@ final class AppointmentComponents {
     SdrCalendarEntity.init(deps.system(), deliveries, settings, deps.clock());
     AppointmentProjections.init(deps.system(), deps.projections(), settings.tagSlices(),
         appointments.getInt("projection-group-size"), appointments.getDuration("projection-group-within"));
-    AiProfiles profiles = JdbcAiProfiles.fromConfig(deps.jdbc(), deps.tenantJdbc(), config, deps.clock());
+    AiProfiles profiles = deps.aiProfiles();
     this.routes = new AppointmentRoutes(deps, settings, store, roster, busy, deliveries, profiles, appointments);
   }
 

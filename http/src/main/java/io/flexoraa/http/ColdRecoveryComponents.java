@@ -6,7 +6,6 @@ import io.flexoraa.engine.recovery.ColdRecoveryEntity;
 import io.flexoraa.engine.recovery.RecoverySettings;
 import io.flexoraa.engine.recovery.RecoveryWording;
 import io.flexoraa.engine.recovery.RecoveryWork;
-import io.flexoraa.persistence.ai.JdbcAiProfiles;
 import io.flexoraa.persistence.projection.RecoveryProjections;
 import io.flexoraa.persistence.readmodel.RecoveryQueries;
 import java.util.List;
@@ -42,7 +41,7 @@ final class ColdRecoveryComponents {
     RecoveryWording wording = new RecoveryWording(
         settings.steps().stream().map(RecoverySettings.StepPlan::name).toList());
     RecoveryWork work = new RecoveryWork(system, deps.tokens(),
-        JdbcAiProfiles.fromConfig(deps.jdbc(), deps.tenantJdbc(), deps.config(), deps.clock()), wording,
+        deps.aiProfiles(), wording,
         deps.outbound(), router, settings);
     ColdRecoveryEntity.init(system, work, settings, deps.metrics(), deps.clock());
     ClusterSharding sharding = ClusterSharding.get(system);

@@ -266,8 +266,8 @@ public final class EngineServer implements AutoCloseable {
           outboundQueue, clock, OutboundService.Settings.fromConfig(config));
       ai.startAgents(system, tokenDebits, cipher, outbound, database.projectionDataSource(), config, metrics, clock);
       SalesComponents sales = SalesComponents.start(new SalesComponents.Deps(system, config, jdbc, tenantJdbc,
-          database.projectionDataSource(), cipher, tokenDebits, outbound, userStore, auditTrail, leadQueries, metrics,
-          askTimeout, clock));
+          database.projectionDataSource(), cipher, tokenDebits, outbound, userStore, auditTrail, leadQueries,
+          ai.profiles(), metrics, askTimeout, clock));
       ApiRoutes core = new ApiRoutes(system, authenticator, directory, leadQueries, unrouted, channelCredentials,
           cipher, billing.planIds(), askTimeout);
       List<Map<Endpoint, ApiRouter.Handler>> handlers = new java.util.ArrayList<>(List.of(

@@ -1,6 +1,7 @@
 package io.flexoraa.http;
 
 import com.typesafe.config.Config;
+import io.flexoraa.engine.ai.AiProfiles;
 import io.flexoraa.engine.outbound.OutboundService;
 import io.flexoraa.engine.ports.LeadRouter;
 import io.flexoraa.engine.ports.Mailer;
@@ -41,6 +42,7 @@ final class SalesComponents {
       UserStore users,
       AuditTrail audit,
       LeadQueries leads,
+      AiProfiles aiProfiles,
       EdgeMetrics metrics,
       Duration askTimeout,
       Clock clock) {}
