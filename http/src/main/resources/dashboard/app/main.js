@@ -6,14 +6,23 @@ import { api, currentSession, onSessionChange, setSession } from './api.js';
 import { pagesFor, pageAt } from './pages.js';
 import { SignIn } from './signin.js';
 import { LeadsBoard } from './leads-board.js';
+import { Placeholder } from './placeholder.js';
+import { Inbox } from './inbox.js';
+import { Queue } from './queue.js';
+import { Tokens } from './tokens.js';
+import { Compliance } from './compliance.js';
+import { Audit } from './audit.js';
+import { Ops } from './ops.js';
 
-function Placeholder({ page }) {
-  return h('section', { class: 'page', 'aria-labelledby': 'page-title' },
-    h('header', { class: 'page-header' }, h('h1', { id: 'page-title', tabindex: -1 }, t(`nav.${page.id}`))),
-    h('p', { class: 'empty' }, t('page.placeholder', { what: t(`placeholder.${page.id}`) })));
-}
-
-const VIEWS = { leads: LeadsBoard };
+const VIEWS = {
+  inbox: Inbox,
+  leads: LeadsBoard,
+  queue: Queue,
+  tokens: Tokens,
+  compliance: Compliance,
+  audit: Audit,
+  ops: Ops,
+};
 
 class App extends Component {
   state = { session: currentSession(), path: location.pathname };

@@ -222,6 +222,28 @@ final class TestEngine implements AutoCloseable {
     return json(verified).get("token").asText();
   }
 
+  /**
+   * Enrols a TOTP authenticator for a user whose role needs one (Admin, Manager) and returns its secret, so a browser
+   * test can sign in through the form with the code an app would show ({@link #totp}). The enrolment's own code uses
+   * the previous time step, so the sign-in's code (this step) is not refused as a replay.
+   */
+  String enrolSecondFactor(String email, String password) {
+    HttpResponse<String> login = login(email, password, null);
+    if (login.statusCode() != 200) throw new AssertionError("sign-in refused: " + login.body());
+    JsonNode body = json(login);
+    if (!"enrolment-required".equals(body.get("secondFactor").asText())) {
+      throw new AssertionError("no enrolment asked for " + email + ": " + login.body());
+    }
+    String partial = body.get("token").asText();
+    HttpResponse<String> enrolment = post("/api/v1/auth/mfa/enroll", partial, "{}");
+    if (enrolment.statusCode() != 200) throw new AssertionError("enrolment refused: " + enrolment.body());
+    String secret = json(enrolment).get("secret").asText();
+    HttpResponse<String> verified = post("/api/v1/auth/mfa/verify", partial,
+        "{\"code\":\"" + totp(secret, totpStep() - 1) + "\"}");
+    if (verified.statusCode() != 200) throw new AssertionError("code refused: " + verified.body());
+    return secret;
+  }
+
   /** The TOTP time step now (30-second steps since the epoch), as the engine's clock sees it. */
   static long totpStep() {
     return System.currentTimeMillis() / 1000 / 30;

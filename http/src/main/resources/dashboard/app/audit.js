@@ -1,0 +1,7 @@
+// The audit page (issue 8): not built yet.
+import { h } from './vendor.js';
+import { Placeholder } from './placeholder.js';
+
+export function Audit(props) {
+  return h(Placeholder, props);
+}

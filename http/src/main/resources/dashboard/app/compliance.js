@@ -1,0 +1,7 @@
+// The compliance page (issue 8): not built yet.
+import { h } from './vendor.js';
+import { Placeholder } from './placeholder.js';
+
+export function Compliance(props) {
+  return h(Placeholder, props);
+}

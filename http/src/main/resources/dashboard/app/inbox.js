@@ -1,0 +1,7 @@
+// The inbox page (issue 8): not built yet.
+import { h } from './vendor.js';
+import { Placeholder } from './placeholder.js';
+
+export function Inbox(props) {
+  return h(Placeholder, props);
+}
