@@ -10,6 +10,9 @@ import { UsageChart } from './tokens-chart.js';
 import { TopUp } from './tokens-topup.js';
 
 const LEDGER_PAGE = 20;
+/** The ledger is a projection that trails the balance by moments: re-read it this often, this many times, until it has caught up. */
+const CATCH_UP_MS = 300;
+const CATCH_UP_TRIES = 20;
 const GROUPS = ['operation', 'channel', 'day'];
 /** Billing write is the Admin's alone (PRODUCT §9); the API refuses anyone else anyway. */
 const BUYERS = ['Admin'];
@@ -41,6 +44,7 @@ export class Tokens extends Component {
 
   componentWillUnmount() {
     this.unsubscribe();
+    clearTimeout(this.catchUp);
   }
 
   load = async () => {
@@ -53,10 +57,19 @@ export class Tokens extends Component {
       ]);
       const usage = Object.fromEntries(GROUPS.map((group, index) => [group, reports[index]]));
       this.setState({ loading: false, error: null, balance, alerts: alerts.items, ledger, usage });
+      this.catchUpWith(balance, ledger);
     } catch (error) {
       this.setState({ loading: false, error: t('tokens.failed', { detail: error.message }) });
     }
   };
+
+  /** The balance names its last ledger entry; while the ledger's newest is older, read again shortly (bounded). */
+  catchUpWith(balance, ledger) {
+    clearTimeout(this.catchUp);
+    const behind = this.state.offset === 0 && (ledger.items[0]?.entryId ?? 0) < balance.ledgerPosition;
+    this.tries = behind ? (this.tries || 0) + 1 : 0;
+    if (behind && this.tries <= CATCH_UP_TRIES) this.catchUp = setTimeout(this.load, CATCH_UP_MS);
+  }
 
   page = (offset) => this.setState({ offset }, this.load);
 
