@@ -287,6 +287,26 @@ class TokensComplianceAuditBrowserTest {
     assertThat(tab.problems()).isEmpty();
   }
 
+  @Test
+  @Order(3)
+  void aManagerSeesTheBalanceButCannotBuyTokens() {
+    engine.createUser(tenant, "mira@acme.example", "Manager", PASSWORD);
+    String secret = engine.enrolSecondFactor("mira@acme.example", PASSWORD);
+    BrowserFixture.Tab tab = browser.newTab();
+    Page page = tab.page();
+    BrowserFixture.signIn(page, engine.baseUrl(), "mira@acme.example", PASSWORD, secret);
+    BrowserFixture.open(page, "Tokens");
+    assertThat(page.locator(".tokens-balance")).hasText("1247.00");
+    assertThat(page.locator("table.ledger tbody tr").first()).containsText("+500.00");
+    // billing write is the Admin's alone: no pack to choose, no button
+    assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Buy tokens"))).hasCount(0);
+    assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Top up"))).hasCount(0);
+    // a Manager may verify the audit chain too
+    BrowserFixture.open(page, "Audit");
+    assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Verify chain"))).isVisible();
+    assertThat(tab.problems()).allSatisfy(problem -> assertThat(problem).contains("401"));
+  }
+
   private static Page.GetByLabelOptions exact() {
     return new Page.GetByLabelOptions().setExact(true);
   }
