@@ -83,6 +83,8 @@ public enum Endpoint {
   GET_USAGE("GET", "tenants/{tenant}/usage", Access.PERMISSION, permission(BILLING, READ)),
   /** Razorpay top-ups: buying is a billing write (Admin only); Razorpay's own webhook is outside /api (RazorpayWebhookRoutes). */
   LIST_TOP_UPS("GET", "tenants/{tenant}/tokens/topups", Access.PERMISSION, permission(BILLING, READ)),
+  /** The packs on sale and their prices (flexoraa.billing.top-up-packs), so the dashboard offers exactly those. */
+  LIST_TOP_UP_PACKS("GET", "tenants/{tenant}/tokens/packs", Access.PERMISSION, permission(BILLING, READ)),
   CREATE_TOP_UP("POST", "tenants/{tenant}/tokens/topups", Access.PERMISSION, permission(BILLING, WRITE)),
   CONFIRM_TOP_UP("POST", "tenants/{tenant}/tokens/topups/{order}/confirm", Access.PERMISSION, permission(BILLING, WRITE)),
   /** Abuse protection: the tenant's triggers and restrictions; releasing one early is a billing write (Admin). */

@@ -47,6 +47,7 @@ final class TopUpRoutes extends AllDirectives {
         onSuccess(topUps.orders().list(call.tenant().id(), limit, offset),
             page -> complete(Json.response(StatusCodes.OK,
                 new Page<>(page.items().stream().map(OrderView::of).toList(), page.total()))))));
+    handlers.put(Endpoint.LIST_TOP_UP_PACKS, call -> complete(Json.response(StatusCodes.OK, PackList.of(topUps))));
     return handlers;
   }
 
@@ -122,6 +123,24 @@ final class TopUpRoutes extends AllDirectives {
   }
 
   // ---- what the API returns ----
+
+  /**
+   * The packs on sale, smallest first; {@code paymentsConfigured} false when the engine has no Razorpay keys (ordering
+   * then answers 503).
+   */
+  record PackList(String currency, boolean paymentsConfigured, java.util.List<PackView> items) {
+    static PackList of(TopUps topUps) {
+      TopUpPacks packs = topUps.packs();
+      return new PackList(packs.currency(), topUps.configured(), packs.packs().values().stream()
+          .map(pack -> new PackView(pack.id(), TokenRoutes.amount(pack.tokens()), pack.amount(),
+              packs.price(pack).toPlainString(), packs.inrDisplayPrice(pack).map(inr -> inr.toPlainString()).orElse(null)))
+          .toList());
+    }
+  }
+
+  /** {@code amount} in minor units, {@code price} the same in major units ("200.00"). */
+  record PackView(String pack, String tokens, long amount, String price,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String inrDisplayAmount) {}
 
   /** What Razorpay Checkout is opened with; {@code amount} in minor units of {@code currency}. */
   record NewOrder(

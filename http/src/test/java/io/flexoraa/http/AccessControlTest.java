@@ -87,6 +87,7 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.RELEASE_ABUSE, EnumSet.of(R.Admin));
     ALLOWED.put(Endpoint.GET_USAGE, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.LIST_TOP_UPS, EnumSet.of(R.Admin, R.Manager));
+    ALLOWED.put(Endpoint.LIST_TOP_UP_PACKS, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.CREATE_TOP_UP, EnumSet.of(R.Admin));
     ALLOWED.put(Endpoint.CONFIRM_TOP_UP, EnumSet.of(R.Admin));
     ALLOWED.put(Endpoint.ANALYZE_MESSAGE, EnumSet.of(R.Admin, R.Manager, R.SDR, R.Product));

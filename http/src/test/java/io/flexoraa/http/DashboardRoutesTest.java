@@ -75,7 +75,11 @@ class DashboardRoutesTest {
     assertThat(page.headers().allValues("Content-Security-Policy")).hasSize(1);
     assertThat(policy).isEqualTo(config.getString("flexoraa.http.dashboard.content-security-policy"))
         .contains("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "object-src 'none'")
-        .doesNotContain("unsafe-inline", "unsafe-eval", "*", "http:", "https:");
+        .doesNotContain("unsafe-inline", "unsafe-eval", "*", "http:");
+    // the only other origins are Razorpay Checkout's (token top-ups, decision 37)
+    assertThat(java.util.regex.Pattern.compile("https://[^ ;]+").matcher(policy).results().map(m -> m.group())
+        .distinct()).containsExactlyInAnyOrder("https://checkout.razorpay.com", "https://api.razorpay.com");
+    assertThat(policy).contains("frame-src https://api.razorpay.com https://checkout.razorpay.com");
     // the other security headers still come from the hardening layer; the page is revalidated, not stored blind
     assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
@@ -96,6 +100,14 @@ class DashboardRoutesTest {
     assertThat(library.headers().firstValue("Cache-Control")).hasValueSatisfying(cache ->
         assertThat(cache).contains("public", "max-age=31536000", "immutable"));
     assertThat(library.body()).contains("export");
+
+    // the tokens page's charts: Chart.js's UMD build from its WebJar, the path filled in the same way
+    Matcher charts = Pattern.compile("'(/webjars/chart\\.js/[0-9][^/']*/dist/chart\\.umd\\.js)'")
+        .matcher(get("/app/tokens-chart.js").body());
+    assertThat(charts.find()).as("tokens-chart.js names Chart.js's versioned UMD file").isTrue();
+    HttpResponse<String> chart = get(charts.group(1));
+    assertThat(chart.statusCode()).isEqualTo(200);
+    assertThat(chart.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("javascript"));
   }
 
   @Test

@@ -136,6 +136,18 @@ class RazorpayTopUpTest {
   }
 
   @Test
+  void thePacksOnSaleAreListedWithTheirPrices() {
+    JsonNode packs = json(engine.get("/api/v1/tenants/" + tenantId + "/tokens/packs", admin));
+    assertThat(packs.get("currency").asText()).isEqualTo("USD");
+    assertThat(packs.get("paymentsConfigured").asBoolean()).isTrue();
+    assertThat(packs.get("items").findValuesAsText("pack")).containsExactly("100", "500", "1000", "5000");
+    JsonNode five = packs.get("items").get(1);
+    assertThat(five.get("tokens").asText()).isEqualTo("500.00");
+    assertThat(five.get("amount").asLong()).isEqualTo(20_000);
+    assertThat(five.get("price").asText()).isEqualTo("200.00");
+  }
+
+  @Test
   void unknownPacksAndRazorpayFailuresOrderNothing() {
     HttpResponse<String> unknown = createTopUp("{\"pack\": \"250\"}");
     assertThat(unknown.statusCode()).isEqualTo(400);
