@@ -190,16 +190,20 @@ public final class ApiRoutes extends AllDirectives {
 
   // ---- leads ----
 
+  /** The tenant's leads (an SDR's own), narrowed by the board's filters (LeadListFilters) and the phone's blind index. */
   private Route listLeads(ApiRouter.Call call) {
     Tenant.View tenant = call.tenant();
-    return paging((limit, offset) -> parameterOptional("phone", phone -> {
-      Optional<String> phoneFilter = phone.map(raw -> phones.normalize(raw, tenant.defaultRegion())
+    return paging((limit, offset) -> parameterMap(parameters -> {
+      Optional<String> phoneFilter = Optional.ofNullable(parameters.get("phone")).map(raw -> phones
+          .normalize(raw, tenant.defaultRegion())
           .map(PhoneNormalizer.NormalizedPhone::e164)
           .orElseThrow(() -> new InvalidInput("phone", "phone is not a phone number")));
-      CompletionStage<Optional<String>> phoneIndex = phoneFilter.isEmpty()
-          ? CompletableFuture.completedFuture(Optional.empty())
-          : cipher.blindIndex(tenant.id()).thenApply(index -> Optional.of(index.of(LeadModel.PHONE, phoneFilter.get())));
-      return onSuccess(phoneIndex.thenCompose(index -> leads.list(tenant.id(), limit, offset, index, scope(call))),
+      LeadQueries.Filter parsed = LeadListFilters.parse(parameters);
+      CompletionStage<LeadQueries.Filter> filter = phoneFilter.isEmpty()
+          ? CompletableFuture.completedFuture(parsed)
+          : cipher.blindIndex(tenant.id()).thenApply(index -> parsed.withPhoneIndex(
+              index.of(LeadModel.PHONE, phoneFilter.get())));
+      return onSuccess(filter.thenCompose(narrowed -> leads.list(tenant.id(), limit, offset, narrowed, scope(call))),
           result -> complete(Json.response(StatusCodes.OK, result)));
     }));
   }

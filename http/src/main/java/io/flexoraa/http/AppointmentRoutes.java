@@ -290,8 +290,15 @@ final class AppointmentRoutes extends AllDirectives {
       String user = userId.map(u -> id("userId", u)).orElse(null);
       LeadQueries.Scope scope = ApiRoutes.scope(call);
       if (scope.restricted()) user = scope.assignedTo();
-      return onSuccess(store.list(call.tenant().id(), user, start, end, MAX_LIST), rows -> complete(Json.response(
-          StatusCodes.OK, Map.of("items", rows.stream().map(AppointmentView::of).toList()))));
+      // each with the reminders still to go out (My queue shows them)
+      return onSuccess(store.list(call.tenant().id(), user, start, end, MAX_LIST).thenCombine(
+          store.pendingReminders(call.tenant().id(), user, start, end), (rows, reminders) -> rows.stream().map(row -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> json = Json.MAPPER.convertValue(AppointmentView.of(row), Map.class);
+            json.put("remindersDue", reminders.getOrDefault(row.appointmentId(), List.of()));
+            return json;
+          }).toList()),
+          items -> complete(Json.response(StatusCodes.OK, Map.of("items", items))));
     })));
   }
 

@@ -131,12 +131,17 @@ public enum Endpoint {
   /** Routing (issue 7; docs/decisions/0030-routing-desk.md): the SDR roster, the queue, reassignment, SLA figures. */
   LIST_SDRS("GET", "tenants/{tenant}/sdrs", Access.PERMISSION, permission(ROUTING, READ)),
   ADD_SDR("POST", "tenants/{tenant}/sdrs", Access.PERMISSION, permission(ROUTING, WRITE)),
-  GET_SDR("GET", "tenants/{tenant}/sdrs/{user}", Access.PERMISSION, permission(ROUTING, READ)),
+  /** Routing read, or the SDR themself (their presence and capacity for My queue): checked again in the handler. */
+  GET_SDR("GET", "tenants/{tenant}/sdrs/{user}", Access.PERMISSION, permission(LEADS, READ)),
   UPDATE_SDR("PUT", "tenants/{tenant}/sdrs/{user}", Access.PERMISSION, permission(ROUTING, WRITE)),
   REMOVE_SDR("DELETE", "tenants/{tenant}/sdrs/{user}", Access.PERMISSION, permission(ROUTING, WRITE)),
   /** The SDR themself (who holds leads write), or anyone with routing write: checked again in the handler. */
   SET_SDR_PRESENCE("PUT", "tenants/{tenant}/sdrs/{user}/presence", Access.PERMISSION, permission(LEADS, WRITE)),
-  GET_ROUTING_QUEUE("GET", "tenants/{tenant}/routing/queue", Access.PERMISSION, permission(ROUTING, READ)),
+  /**
+   * The waiting queue: routing read sees each lead; any lead reader (an SDR's My queue) only how many wait, their
+   * bands and since when, without lead ids (docs/decisions/0036-board-and-queue.md).
+   */
+  GET_ROUTING_QUEUE("GET", "tenants/{tenant}/routing/queue", Access.PERMISSION, permission(LEADS, READ)),
   /** {@code {"userId"}} gives the lead to that SDR, {@code {}} routes it again; audited. */
   ASSIGN_LEAD("POST", "tenants/{tenant}/leads/{lead}/assignment", Access.PERMISSION, permission(ROUTING, WRITE)),
   /**

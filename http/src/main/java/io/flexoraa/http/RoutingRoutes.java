@@ -50,6 +50,7 @@ final class RoutingRoutes extends AllDirectives {
   private static final Duration DEFAULT_SLA_PERIOD = Duration.ofDays(7);
   private static final Set<String> CLOSE_OUTCOMES = Set.of("won", "lost", "closed");
   private static final int MAX_NOTE = 500;
+  private static final Permission ROUTING_READ = Permission.of(Permission.Resource.ROUTING, Permission.Action.READ);
 
   private final RoutingComponents.Desks desks;
   private final UserStore users;
@@ -74,23 +75,41 @@ final class RoutingRoutes extends AllDirectives {
         complete(Json.response(StatusCodes.OK, Map.of("items",
             view.sdrs().stream().map(sdr -> sdrJson(sdr, view.load().getOrDefault(sdr.userId(), 0))).toList())))));
     handlers.put(Endpoint.ADD_SDR, call -> save(call, true));
-    handlers.put(Endpoint.GET_SDR, call -> onSuccess(desks.view(call.tenant().id()), view -> view.sdrs().stream()
-        .filter(sdr -> sdr.userId().equals(call.variable("user"))).findFirst()
-        .map(sdr -> complete(Json.response(StatusCodes.OK, sdrJson(sdr, view.load().getOrDefault(sdr.userId(), 0)))))
-        .orElseGet(() -> complete(Problems.notFound("no such SDR on the roster")))));
+    handlers.put(Endpoint.GET_SDR, call -> !call.variable("user").equals(call.principal().actorId())
+        && !call.principal().holds(ROUTING_READ)
+        // like another SDR's lead, another SDR reads as absent to a role that may only see itself
+        ? complete(Problems.notFound("no such SDR on the roster"))
+        : onSuccess(desks.view(call.tenant().id()), view -> view.sdrs().stream()
+            .filter(sdr -> sdr.userId().equals(call.variable("user"))).findFirst()
+            .map(sdr -> complete(Json.response(StatusCodes.OK, sdrJson(sdr, view.load().getOrDefault(sdr.userId(), 0)))))
+            .orElseGet(() -> complete(Problems.notFound("no such SDR on the roster")))));
     handlers.put(Endpoint.UPDATE_SDR, call -> save(call, false));
     handlers.put(Endpoint.REMOVE_SDR, call -> onSuccess(desks.<RoutingDesk.Outcome>ask(call.tenant().id(),
         replyTo -> new RoutingDesk.RemoveSdr(call.variable("user"), replyTo)), outcome -> outcome.ok()
         ? complete(StatusCodes.NO_CONTENT) : complete(problem(outcome, "user"))));
     handlers.put(Endpoint.SET_SDR_PRESENCE, this::presence);
     handlers.put(Endpoint.GET_ROUTING_QUEUE, call -> onSuccess(desks.view(call.tenant().id()), view ->
-        complete(Json.response(StatusCodes.OK, Map.of("items", view.queue())))));
+        complete(Json.response(StatusCodes.OK, Map.of("items", call.principal().holds(ROUTING_READ) ? view.queue()
+            : view.queue().stream().map(RoutingRoutes::withoutLead).toList())))));
     handlers.put(Endpoint.ASSIGN_LEAD, this::assign);
     handlers.put(Endpoint.CLOSE_ASSIGNMENT, this::close);
     handlers.put(Endpoint.MARK_LEAD_SEEN, this::seen);
     handlers.put(Endpoint.GET_LEAD_ROUTING, this::payload);
     handlers.put(Endpoint.GET_SLA, this::sla);
     return handlers;
+  }
+
+  /**
+   * A waiting lead as someone without routing read sees it (an SDR's My queue): how urgent and since when, not which
+   * lead (they may open only their own).
+   */
+  private static Map<String, Object> withoutLead(RoutingDesk.QueuedView queued) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("band", queued.band());
+    json.put("queuedAt", queued.queuedAt());
+    json.put("slaDue", queued.slaDue());
+    json.put("breachedAt", queued.breachedAt());
+    return json;
   }
 
   private Route save(ApiRouter.Call call, boolean create) {

@@ -108,11 +108,13 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.READ_NOTIFICATION, EVERYONE);
     ALLOWED.put(Endpoint.LIST_SDRS, EnumSet.of(R.Admin, R.Manager, R.Auditor));
     ALLOWED.put(Endpoint.ADD_SDR, EnumSet.of(R.Admin, R.Manager));
-    ALLOWED.put(Endpoint.GET_SDR, EnumSet.of(R.Admin, R.Manager, R.Auditor));
+    // everyone who reads leads may ask; without routing read only their own (another's reads as absent, 404)
+    ALLOWED.put(Endpoint.GET_SDR, LEAD_READERS);
     ALLOWED.put(Endpoint.UPDATE_SDR, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.REMOVE_SDR, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.SET_SDR_PRESENCE, EnumSet.of(R.Admin, R.Manager, R.SDR));
-    ALLOWED.put(Endpoint.GET_ROUTING_QUEUE, EnumSet.of(R.Admin, R.Manager, R.Auditor));
+    // without routing read: the queue's size, bands and waiting times only (decision 36)
+    ALLOWED.put(Endpoint.GET_ROUTING_QUEUE, LEAD_READERS);
     ALLOWED.put(Endpoint.ASSIGN_LEAD, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.MARK_LEAD_SEEN, EnumSet.of(R.Admin, R.Manager, R.SDR));
     ALLOWED.put(Endpoint.CLOSE_ASSIGNMENT, EnumSet.of(R.Admin, R.Manager, R.SDR));

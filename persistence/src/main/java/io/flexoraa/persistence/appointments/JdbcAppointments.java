@@ -50,6 +50,34 @@ public final class JdbcAppointments {
     this.clock = clock;
   }
 
+  /**
+   * When the reminders still to go out for the appointments starting in [from, to) (of one SDR when
+   * {@code userId} is given) are due, by appointment: what My queue shows next to each appointment.
+   */
+  public CompletionStage<java.util.Map<String, List<Instant>>> pendingReminders(String tenantId, String userId,
+      Instant from, Instant to) {
+    return reads.async(tenantId, connection -> {
+      String sql = "SELECT d.appointment_id, d.due_at FROM appointment_deadlines d JOIN appointments a"
+          + " ON a.tenant_id = d.tenant_id AND a.appointment_id = d.appointment_id"
+          + " WHERE d.tenant_id = ? AND d.kind = 'REMINDER' AND a.starts_at >= ? AND a.starts_at < ?"
+          + (userId == null ? "" : " AND a.user_id = ?") + " ORDER BY d.due_at";
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        int i = 1;
+        statement.setString(i++, tenantId);
+        statement.setTimestamp(i++, Timestamp.from(from));
+        statement.setTimestamp(i++, Timestamp.from(to));
+        if (userId != null) statement.setString(i, userId);
+        java.util.Map<String, List<Instant>> due = new java.util.HashMap<>();
+        try (ResultSet rs = statement.executeQuery()) {
+          while (rs.next()) {
+            due.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(rs.getTimestamp(2).toInstant());
+          }
+        }
+        return due;
+      }
+    });
+  }
+
   /** A tenant's appointments starting in [from, to), of one SDR when {@code userId} is given, by start time. */
   public CompletionStage<List<AppointmentRow>> list(String tenantId, String userId, Instant from, Instant to,
       int limit) {

@@ -36,9 +36,75 @@ public final class LeadQueries {
           + " utm_medium, utm_campaign, utm_term, utm_content, submission_count, last_submitted_at,"
           + " verification_status, verification_skipped_reason, phone_mobile_capable, duplicate_of, previously_erased,"
           + " fraud_score, fraud_signals, verified_at, igsid_enc, psid_enc, merged_into, merged_at,"
-          // the AI's score and band (lead_ai, issue 6), shown with the assignee (routing, issue 7)
-          + " (SELECT a.score FROM lead_ai a WHERE a.tenant_id = leads.tenant_id AND a.lead_id = leads.lead_id),"
-          + " (SELECT a.band FROM lead_ai a WHERE a.tenant_id = leads.tenant_id AND a.lead_id = leads.lead_id)";
+          // the AI's score, band and language (lead_ai, issue 6); the first-response SLA of the open assignment or,
+          // for a lead nobody could take, of its wait in the queue (routing, issue 7)
+          + " ai_score, ai_band, ai_language, COALESCE(sla_due_at, queue_sla_due), sla_responded_at,"
+          + " COALESCE(sla_breached_at, queue_breached_at), queued_at";
+
+  /**
+   * The leads with what other read models know of them, one row per lead: lateral joins keep each side's columns
+   * apart (lead_ai and the routing tables have their own tenant_id, band and updated_at), and each is an index
+   * lookup by (tenant, lead): lead_ai's key, lead_assignments_lead_idx, routing_queue's key.
+   */
+  private static final String LEADS_JOINED = " FROM leads"
+      + " LEFT JOIN LATERAL (SELECT a.score AS ai_score, a.band AS ai_band, a.language AS ai_language FROM lead_ai a"
+      + "   WHERE a.tenant_id = leads.tenant_id AND a.lead_id = leads.lead_id) ai ON true"
+      + " LEFT JOIN LATERAL (SELECT s.due_at AS sla_due_at, s.responded_at AS sla_responded_at,"
+      + "   s.breached_at AS sla_breached_at FROM lead_assignments la JOIN sla_records s"
+      + "   ON s.tenant_id = la.tenant_id AND s.assignment_id = la.assignment_id"
+      + "   WHERE la.tenant_id = leads.tenant_id AND la.lead_id = leads.lead_id AND la.ended_at IS NULL"
+      + "   ORDER BY la.assigned_at DESC LIMIT 1) sla ON true"
+      + " LEFT JOIN LATERAL (SELECT q.queued_at, q.sla_due AS queue_sla_due, q.breached_at AS queue_breached_at"
+      + "   FROM routing_queue q WHERE q.tenant_id = leads.tenant_id AND q.lead_id = leads.lead_id) q ON true";
+
+  /**
+   * What a list of leads is narrowed to; a null field does not narrow. {@code phoneIndex} is the blind index of one
+   * number; {@code assignedTo} a user id or {@link #UNASSIGNED}; {@code band} HOT, WARM, COLD or {@link #UNSCORED};
+   * {@code source} the first-touch attribution source; {@code language} the AI's detected language. The API
+   * validates the values.
+   */
+  public record Filter(
+      Optional<String> phoneIndex, String channel, String assignedTo, String source, String language, String band) {
+    public static final String UNASSIGNED = "none";
+    public static final String UNSCORED = "NONE";
+
+    public static Filter none() {
+      return new Filter(Optional.empty(), null, null, null, null, null);
+    }
+
+    public static Filter phone(Optional<String> phoneIndex) {
+      return new Filter(phoneIndex, null, null, null, null, null);
+    }
+
+    public Filter withPhoneIndex(String index) {
+      return new Filter(Optional.of(index), channel, assignedTo, source, language, band);
+    }
+
+    /** The SQL conditions after the tenant's, each with one {@code ?} bound by {@link #bind}. */
+    String where() {
+      StringBuilder sql = new StringBuilder();
+      if (phoneIndex.isPresent()) sql.append(" AND phone_index = ?");
+      if (channel != null) sql.append(" AND channel = ?");
+      if (assignedTo != null) {
+        sql.append(UNASSIGNED.equals(assignedTo) ? " AND assigned_user_id IS NULL" : " AND assigned_user_id = ?");
+      }
+      if (source != null) sql.append(" AND source = ?");
+      if (language != null) sql.append(" AND ai_language = ?");
+      if (band != null) sql.append(UNSCORED.equals(band) ? " AND ai_band IS NULL" : " AND ai_band = ?");
+      return sql.toString();
+    }
+
+    int bind(PreparedStatement statement, int from) throws SQLException {
+      int next = from;
+      if (phoneIndex.isPresent()) statement.setString(next++, phoneIndex.get());
+      // the sentinels (unassigned, unscored) are IS NULL conditions without a parameter
+      for (String value : java.util.Arrays.asList(channel, UNASSIGNED.equals(assignedTo) ? null : assignedTo, source,
+          language, UNSCORED.equals(band) ? null : band)) {
+        if (value != null) statement.setString(next++, value);
+      }
+      return next;
+    }
+  }
 
   /**
    * Which of a tenant's leads a caller may see: all of them, or only those assigned to one user (an SDR). A lead
@@ -74,19 +140,18 @@ public final class LeadQueries {
 
   /** Leads of a tenant, newest activity first; {@code phoneIndex} (a blind index) narrows to one number. */
   public CompletionStage<Page<LeadView>> list(String tenantId, int limit, int offset, Optional<String> phoneIndex) {
-    return list(tenantId, limit, offset, phoneIndex, Scope.all());
+    return list(tenantId, limit, offset, Filter.phone(phoneIndex), Scope.all());
   }
 
-  /** As {@link #list(String, int, int, Optional)}, within the caller's scope. */
-  public CompletionStage<Page<LeadView>> list(
-      String tenantId, int limit, int offset, Optional<String> phoneIndex, Scope scope) {
+  /** As {@link #list(String, int, int, Optional)}, narrowed by {@code filter}, within the caller's scope. */
+  public CompletionStage<Page<LeadView>> list(String tenantId, int limit, int offset, Filter filter, Scope scope) {
     // a lead merged into another is that other lead now: listed through it, still readable by its id
-    String filter = " WHERE tenant_id = ? AND merged_into IS NULL" + (phoneIndex.isPresent() ? " AND phone_index = ?" : "")
+    String where = " WHERE tenant_id = ? AND merged_into IS NULL" + filter.where()
         + (scope.restricted() ? " AND assigned_user_id = ?" : "");
     CompletionStage<Page<EncryptedLead>> rows = jdbc.async(tenantId, connection -> {
       long total;
-      try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM leads" + filter)) {
-        bindFilter(count, tenantId, phoneIndex, scope);
+      try (PreparedStatement count = connection.prepareStatement("SELECT count(*)" + LEADS_JOINED + where)) {
+        bindFilter(count, tenantId, filter, scope);
         try (ResultSet result = count.executeQuery()) {
           result.next();
           total = result.getLong(1);
@@ -94,9 +159,9 @@ public final class LeadQueries {
       }
       List<EncryptedLead> leads = new ArrayList<>();
       try (PreparedStatement select = connection.prepareStatement(
-          "SELECT " + LEAD_COLUMNS + " FROM leads" + filter
+          "SELECT " + LEAD_COLUMNS + LEADS_JOINED + where
               + " ORDER BY last_inbound_at DESC NULLS LAST, created_at DESC, lead_id LIMIT ? OFFSET ?")) {
-        int next = bindFilter(select, tenantId, phoneIndex, scope);
+        int next = bindFilter(select, tenantId, filter, scope);
         select.setInt(next++, limit);
         select.setInt(next, offset);
         try (ResultSet result = select.executeQuery()) {
@@ -121,7 +186,7 @@ public final class LeadQueries {
   public CompletionStage<Optional<LeadView>> get(String tenantId, String leadId, Scope scope) {
     CompletionStage<Optional<EncryptedLead>> row = jdbc.async(tenantId, connection -> {
       try (PreparedStatement select = connection.prepareStatement(
-          "SELECT " + LEAD_COLUMNS + " FROM leads WHERE tenant_id = ? AND lead_id = ?"
+          "SELECT " + LEAD_COLUMNS + LEADS_JOINED + " WHERE tenant_id = ? AND lead_id = ?"
               + (scope.restricted() ? " AND assigned_user_id = ?" : ""))) {
         select.setString(1, tenantId);
         select.setString(2, leadId);
@@ -225,11 +290,11 @@ public final class LeadQueries {
     return cipher.existingLeadCipher(tenantId, lead.id()).thenApply(lead::open);
   }
 
-  private static int bindFilter(PreparedStatement statement, String tenantId, Optional<String> phoneIndex, Scope scope)
+  private static int bindFilter(PreparedStatement statement, String tenantId, Filter filter, Scope scope)
       throws SQLException {
     int next = 1;
     statement.setString(next++, tenantId);
-    if (phoneIndex.isPresent()) statement.setString(next++, phoneIndex.get());
+    next = filter.bind(statement, next);
     if (scope.restricted()) statement.setString(next++, scope.assignedTo());
     return next;
   }
@@ -243,7 +308,8 @@ public final class LeadQueries {
         instant(result, 18), instant(result, 19), instant(result, 20), result.getString(21),
         attribution(result), result.getInt(28), instant(result, 29), verification(result, phoneValid),
         result.getString(38), result.getString(39), result.getString(40), instant(result, 41),
-        (Integer) result.getObject(42), result.getString(43));
+        (Integer) result.getObject(42), result.getString(43), result.getString(44), instant(result, 45),
+        instant(result, 46), instant(result, 47), instant(result, 48));
   }
 
   private static Attribution attribution(ResultSet result) throws SQLException {
@@ -292,7 +358,8 @@ public final class LeadQueries {
       Instant lastStatusAt, Instant createdAt, Instant updatedAt, String assignedTo, String phoneMasked,
       Instant anonymizedAt, Instant piiMaskedAt, Instant conversationExpiredAt, String emailEnc,
       Attribution attribution, int submissions, Instant lastSubmittedAt, VerificationView verification,
-      String igsidEnc, String psidEnc, String mergedInto, Instant mergedAt, Integer score, String band) {
+      String igsidEnc, String psidEnc, String mergedInto, Instant mergedAt, Integer score, String band,
+      String language, Instant slaDueAt, Instant slaRespondedAt, Instant slaBreachedAt, Instant queuedAt) {
     LeadView open(Optional<FieldCipher> cipher) {
       return new LeadView(id, channel, LeadQueries.open(cipher, nameEnc), LeadQueries.open(cipher, phoneEnc),
           phoneValid, LeadQueries.open(cipher, waIdEnc), LeadQueries.open(cipher, bsuidEnc), firstInboundAt,
@@ -300,7 +367,7 @@ public final class LeadQueries {
           cipher.isEmpty(), assignedTo, phoneMasked, anonymizedAt != null, anonymizedAt, piiMaskedAt,
           conversationExpiredAt, LeadQueries.open(cipher, emailEnc), attribution, submissions, lastSubmittedAt,
           verification, LeadQueries.open(cipher, igsidEnc), LeadQueries.open(cipher, psidEnc), mergedInto, mergedAt, score,
-          band);
+          band, language, slaDueAt, slaRespondedAt, slaBreachedAt, queuedAt);
     }
   }
 
