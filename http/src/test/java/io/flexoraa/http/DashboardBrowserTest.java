@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The dashboard in a real browser (Debian's chromium driven by Playwright for Java, as DEPENDENCIES.md says) against
  * a real engine: an SDR signs in through the form, sees the pages their role allows and their leads on the board by
- * band. Screenshots of both pages go to {@code docs/screenshots/} for the README.
+ * band. It writes the sign-in page's screenshot ({@code docs/screenshots/sign-in.png}); BoardAndQueueBrowserTest writes the board's.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardBrowserTest {
@@ -96,7 +96,6 @@ class DashboardBrowserTest {
     assertColumn(page, "COLD", "1", "Dana Cole");
     assertColumn(page, "NONE", "0");
     assertThat(page.getByText("Someone Else's Lead")).hasCount(0);
-    BrowserFixture.screenshot(page, "leads-board");
 
     // a reload keeps the session (this tab's sessionStorage) and the page (the engine serves it at /leads)
     page.reload();
