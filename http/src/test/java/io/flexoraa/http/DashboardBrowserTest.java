@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The dashboard in a real browser (Debian's chromium driven by Playwright for Java, as DEPENDENCIES.md says) against
  * a real engine: an SDR signs in through the form, sees the pages their role allows and their leads on the board by
- * band. It writes the sign-in page's screenshot ({@code docs/screenshots/sign-in.png}); BoardAndQueueBrowserTest writes the board's.
+ * band. It writes the sign-in page's screenshot ({@code docs/screenshots/sign-in.png}); BoardAndQueueBrowserTest
+ * writes the board's.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardBrowserTest {
