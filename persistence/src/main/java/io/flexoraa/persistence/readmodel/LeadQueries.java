@@ -38,7 +38,12 @@ public final class LeadQueries {
           + " fraud_score, fraud_signals, verified_at, igsid_enc, psid_enc, merged_into, merged_at,"
           // the AI's score and band (lead_ai, issue 6), shown with the assignee (routing, issue 7)
           + " (SELECT a.score FROM lead_ai a WHERE a.tenant_id = leads.tenant_id AND a.lead_id = leads.lead_id),"
-          + " (SELECT a.band FROM lead_ai a WHERE a.tenant_id = leads.tenant_id AND a.lead_id = leads.lead_id)";
+          + " (SELECT a.band FROM lead_ai a WHERE a.tenant_id = leads.tenant_id AND a.lead_id = leads.lead_id),"
+          // who answers the lead: the AI unless a person took it over (decision 35)
+          + " COALESCE((SELECT a.handled_by FROM lead_ai a WHERE a.tenant_id = leads.tenant_id"
+          + " AND a.lead_id = leads.lead_id), 'ai'),"
+          + " (SELECT a.taken_over_by FROM lead_ai a WHERE a.tenant_id = leads.tenant_id AND a.lead_id = leads.lead_id),"
+          + " (SELECT a.taken_over_at FROM lead_ai a WHERE a.tenant_id = leads.tenant_id AND a.lead_id = leads.lead_id)";
 
   /**
    * Which of a tenant's leads a caller may see: all of them, or only those assigned to one user (an SDR). A lead
@@ -243,7 +248,8 @@ public final class LeadQueries {
         instant(result, 18), instant(result, 19), instant(result, 20), result.getString(21),
         attribution(result), result.getInt(28), instant(result, 29), verification(result, phoneValid),
         result.getString(38), result.getString(39), result.getString(40), instant(result, 41),
-        (Integer) result.getObject(42), result.getString(43));
+        (Integer) result.getObject(42), result.getString(43), result.getString(44), result.getString(45),
+        instant(result, 46));
   }
 
   private static Attribution attribution(ResultSet result) throws SQLException {
@@ -292,7 +298,8 @@ public final class LeadQueries {
       Instant lastStatusAt, Instant createdAt, Instant updatedAt, String assignedTo, String phoneMasked,
       Instant anonymizedAt, Instant piiMaskedAt, Instant conversationExpiredAt, String emailEnc,
       Attribution attribution, int submissions, Instant lastSubmittedAt, VerificationView verification,
-      String igsidEnc, String psidEnc, String mergedInto, Instant mergedAt, Integer score, String band) {
+      String igsidEnc, String psidEnc, String mergedInto, Instant mergedAt, Integer score, String band,
+      String handledBy, String takenOverBy, Instant takenOverAt) {
     LeadView open(Optional<FieldCipher> cipher) {
       return new LeadView(id, channel, LeadQueries.open(cipher, nameEnc), LeadQueries.open(cipher, phoneEnc),
           phoneValid, LeadQueries.open(cipher, waIdEnc), LeadQueries.open(cipher, bsuidEnc), firstInboundAt,
@@ -300,7 +307,7 @@ public final class LeadQueries {
           cipher.isEmpty(), assignedTo, phoneMasked, anonymizedAt != null, anonymizedAt, piiMaskedAt,
           conversationExpiredAt, LeadQueries.open(cipher, emailEnc), attribution, submissions, lastSubmittedAt,
           verification, LeadQueries.open(cipher, igsidEnc), LeadQueries.open(cipher, psidEnc), mergedInto, mergedAt, score,
-          band);
+          band, handledBy, takenOverBy, takenOverAt);
     }
   }
 

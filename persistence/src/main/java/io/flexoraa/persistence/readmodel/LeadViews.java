@@ -10,7 +10,8 @@ import java.util.List;
  * CRM or import also has its e-mail, first-touch {@code attribution}, {@code submissions} and its latest
  * {@code verification} (null for a lead never submitted, or until its verification is recorded). A lead merged
  * into another names it in {@code mergedInto}; its messages show in that lead's conversation. {@code score} and
- * {@code band} are the AI's latest (null before it scored the lead); {@code assignedTo} the SDR working it.
+ * {@code band} are the AI's latest (null before it scored the lead); {@code assignedTo} the SDR working it;
+ * {@code handledBy} "ai", or "human" while {@code takenOverBy} holds the conversation (since {@code takenOverAt}).
  */
 public final class LeadViews {
   private LeadViews() {}
@@ -21,7 +22,8 @@ public final class LeadViews {
       Instant lastStatusAt, Instant createdAt, Instant updatedAt, boolean erased, String assignedTo, String phoneMasked,
       boolean anonymized, Instant anonymizedAt, Instant piiMaskedAt, Instant conversationExpiredAt, String email,
       Attribution attribution, int submissions, Instant lastSubmittedAt, VerificationView verification,
-      String igsid, String psid, String mergedInto, Instant mergedAt, Integer score, String band) {}
+      String igsid, String psid, String mergedInto, Instant mergedAt, Integer score, String band, String handledBy,
+      String takenOverBy, Instant takenOverAt) {}
 
   /** Source and UTM fields of the first submission that had any; null when none had. */
   public record Attribution(
