@@ -50,8 +50,8 @@ function score(ai) {
   return h('section', { 'aria-labelledby': 'panel-score' },
     h('h3', { id: 'panel-score' }, t('inbox.score')),
     h('p', { class: 'score-line' },
-      h('span', { class: `band band-${ai.band}` }, t(`leads.band.${ai.band}`)),
-      h('span', { class: 'score-value' }, t('leads.score', { score: ai.score }))),
+      h('span', { class: `band band-${ai.band}` }, t(`inbox.band.${ai.band}`)),
+      h('span', { class: 'score-value' }, t('inbox.scoreValue', { score: ai.score }))),
     h('ol', { class: 'plain factors', 'aria-label': t('inbox.factors') },
       (ai.topFactors || []).slice(0, 3).map((factor) => h('li', { key: factor.name }, factor.reason || factor.name))),
     history.length > 1 ? h('p', { class: 'history' }, t('inbox.history'), ' ',
@@ -126,7 +126,7 @@ export class LeadPanel extends Component {
     const by = state.handling ? state.handling.takenOverBy : (ai.takenOverBy || lead.takenOverBy);
     const me = currentSession()?.user?.id;
     return h('aside', { class: 'panel', 'aria-labelledby': 'panel-title' },
-      h('h2', { id: 'panel-title', dir: 'auto' }, lead.name || lead.phoneMasked || t('leads.unnamed')),
+      h('h2', { id: 'panel-title', dir: 'auto' }, lead.name || lead.phoneMasked || t('inbox.unnamed')),
       h('section', { class: `handling handling-${handledBy}`, 'aria-labelledby': 'panel-handling' },
         h('h3', { id: 'panel-handling' }, t('inbox.handling')),
         h('p', { class: 'handled-by', role: 'status', 'aria-live': 'polite' },

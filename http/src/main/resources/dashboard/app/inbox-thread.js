@@ -9,6 +9,9 @@ import { api, tenantPath } from './api.js';
 const WINDOW_MS = 24 * 60 * 60 * 1000;
 /** How many of the latest messages the thread shows. */
 const SHOWN = 200;
+/** How often, and how far apart, the thread is re-read after a send until the new message shows. */
+const SENT_READS = 8;
+const SENT_READ_PAUSE_MS = 250;
 const MEDIA = ['image', 'video', 'audio', 'voice', 'document', 'sticker', 'location', 'contacts', 'reaction',
   'attachment', 'file', 'button', 'interactive'];
 
@@ -38,7 +41,8 @@ export function decisionText(decision) {
       return decision.outcome && decision.outcome !== 'sent' && decision.outcome !== 'accepted'
         ? t('inbox.decision.sendFailed', { outcome: decision.outcome }) : t('inbox.decision.send');
     case 'template':
-      return t('inbox.decision.template', { template: decision.template || decision.templateName || '' });
+      return decision.template
+        ? t('inbox.decision.template', { template: decision.template }) : t('inbox.decision.templateUnnamed');
     case 'defer':
       return t('inbox.decision.defer', { time: time(decision.notBefore), rule });
     case 'block':
@@ -100,6 +104,18 @@ export class Thread extends Component {
     }
   };
 
+  /**
+   * The send answers before the read model has the message (its projection is a moment behind): re-read a few times
+   * until it shows, without waiting for the live feed.
+   */
+  showSent = async (messageId) => {
+    for (let attempt = 0; attempt < SENT_READS; attempt++) {
+      await this.load();
+      if (this.state.items.some((message) => message.outbound?.messageId === messageId)) return;
+      await new Promise((resolve) => setTimeout(resolve, SENT_READ_PAUSE_MS));
+    }
+  };
+
   scrollDown = () => {
     const list = this.base?.querySelector('.messages');
     if (list) list.scrollTop = list.scrollHeight;
@@ -113,7 +129,7 @@ export class Thread extends Component {
     try {
       const answer = await api('POST', tenantPath(`/leads/${encodeURIComponent(this.props.leadId)}/messages`), { text });
       this.setState({ sending: false, text: '', sent: answer });
-      this.load();
+      this.showSent(answer.messageId);
     } catch (error) {
       this.setState({ sending: false, sendError: t('inbox.sendFailed', { detail: error.message }) });
     }

@@ -126,7 +126,7 @@ export class Inbox extends Component {
 
   conversation = (lead) => {
     const fresh = isNew(lead, this.state.seen) && lead.id !== this.state.leadId;
-    const name = lead.name || lead.phoneMasked || lead.phone || t('leads.unnamed');
+    const name = lead.name || lead.phoneMasked || lead.phone || t('inbox.unnamed');
     return h('li', { key: lead.id, class: 'conversation', 'data-lead': lead.id },
       h('a', {
         href: `/inbox/${encodeURIComponent(lead.id)}`,
@@ -137,9 +137,9 @@ export class Inbox extends Component {
       fresh ? h('span', { class: 'new' }, t('inbox.new')) : null,
       h('span', { class: 'conv-meta' },
         lead.channel ? h('span', { class: `badge badge-${lead.channel}` }, t(`inbox.channel.${lead.channel}`)) : null,
-        lead.band ? h('span', { class: `band band-${lead.band}` }, t(`leads.band.${lead.band}`)) : null,
+        lead.band ? h('span', { class: `band band-${lead.band}` }, t(`inbox.band.${lead.band}`)) : null,
         lead.handledBy === 'human' ? h('span', { class: 'person' }, t('inbox.person')) : null,
-        h('span', null, lead.lastInboundAt ? age(lead.lastInboundAt) : t('leads.noMessage')))));
+        h('span', null, lead.lastInboundAt ? age(lead.lastInboundAt) : t('inbox.noMessage')))));
   };
 
   render(props, state) {
