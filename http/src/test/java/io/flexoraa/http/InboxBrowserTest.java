@@ -1,9 +1,5 @@
 package io.flexoraa.http;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,14 +50,7 @@ class InboxBrowserTest {
 
   @BeforeAll
   void start(@TempDir Path dataDirectory, @TempDir Path userDataDirectory) {
-    graph = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().templatingEnabled(true));
-    graph.start();
-    graph.stubFor(post(urlPathEqualTo("/" + VERSION + "/" + PHONE_NUMBER_ID + "/messages"))
-        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-            .withTransformers("response-template")
-            .withBody("{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"{{jsonPath request.body '$.to'}}\","
-                + "\"wa_id\":\"{{jsonPath request.body '$.to'}}\"}],\"messages\":[{\"id\":\"wamid.{{randomValue length=20"
-                + " type='ALPHANUMERIC'}}\"}]}")));
+    graph = GraphStub.whatsApp(VERSION, PHONE_NUMBER_ID);
     browser = BrowserFixture.launch(userDataDirectory);
     engine = TestEngine.start(dataDirectory, Map.of(
         "flexoraa.meta.graph.base-url", graph.baseUrl(),
@@ -97,14 +86,14 @@ class InboxBrowserTest {
         + "\"مرحبا، ميزانيتي حوالي ٣٥ لاك\"}");
     whatsApp(FARAH, "Farah Khan", "wamid.inbox-3", now - 480, "\"type\":\"image\",\"image\":{\"id\":\"1290001\","
         + "\"mime_type\":\"image/jpeg\",\"sha256\":\"abc\",\"caption\":\"Like this one\"}");
-    farah = leadOf(FARAH);
+    farah = GraphStub.leadOf(engine, tenant, admin, FARAH);
     HttpResponse<String> merged = engine.post("/api/v1/tenants/" + tenant + "/leads/" + farah + "/merge", admin,
         "{\"otherLeadId\":\"" + instagramLead + "\"}");
     assertThat(merged.statusCode()).as(merged.body()).isEqualTo(200);
     // a lead whose last message is 25 hours old: WhatsApp's window is closed for free text
     whatsApp(OLD, "Vikram Rao", "wamid.inbox-old", now - Duration.ofHours(25).toSeconds(),
         "\"type\":\"text\",\"text\":{\"body\":\"Send me the price list\"}");
-    oldLead = leadOf(OLD);
+    oldLead = GraphStub.leadOf(engine, tenant, admin, OLD);
     approveTemplate("follow_up_price", "en", "follow-up");
     for (String lead : List.of(oldLead, farah)) {
       HttpResponse<String> assigned = engine.post("/api/v1/tenants/" + tenant + "/leads/" + lead + "/assignment",
@@ -134,16 +123,6 @@ class InboxBrowserTest {
     String message = "{\"from\":\"" + from + "\",\"id\":\"" + id + "\",\"timestamp\":\"" + timestamp + "\"," + content + "}";
     assertThat(engine.postWebhook(Payloads.change(WABA, PHONE_NUMBER_ID, "\"contacts\":[{\"profile\":{\"name\":\""
         + name + "\"},\"wa_id\":\"" + from + "\"}],\"messages\":[" + message + "]")).statusCode()).isEqualTo(200);
-  }
-
-  private String leadOf(String waId) {
-    String[] lead = new String[1];
-    TestEngine.eventually(() -> {
-      JsonNode page = TestEngine.json(engine.get("/api/v1/tenants/" + tenant + "/leads?phone=%2B" + waId, admin));
-      lead[0] = page.path("items").size() == 1 ? page.path("items").get(0).path("id").asText() : null;
-      return lead[0] != null;
-    }, "the lead of " + waId);
-    return lead[0];
   }
 
   private String leadWith(String platformMessageId) {
