@@ -50,7 +50,7 @@ final class AgentRoutes extends AllDirectives {
     return onSuccess(view, found -> {
       if (found.isEmpty()) return complete(Problems.of(StatusCodes.NOT_FOUND, "Not found", "no such lead"));
       Map<String, Object> body = found.get().orElseGet(() -> Map.of("leadId", leadId, "analyzed", 0,
-          "scoreHistory", List.of(), "analyses", List.of(), "replies", List.of()));
+          "handledBy", "ai", "scoreHistory", List.of(), "analyses", List.of(), "replies", List.of()));
       return complete(Json.response(StatusCodes.OK, body));
     });
   }

@@ -23,6 +23,8 @@ import io.flexoraa.http.ai.AiProviders;
 import io.flexoraa.persistence.Jdbc;
 import io.flexoraa.persistence.TenantJdbc;
 import io.flexoraa.persistence.ai.JdbcAiProfiles;
+import io.flexoraa.persistence.audit.AuditTrail;
+import io.flexoraa.persistence.readmodel.LeadQueries;
 import io.flexoraa.persistence.projection.AgentProjections;
 import io.flexoraa.persistence.projection.AgentResumption;
 import java.time.Clock;
@@ -82,9 +84,11 @@ record AiComponents(
         });
   }
 
-  /** The analysis API and the AI profile endpoints. */
-  List<Map<Endpoint, ApiRouter.Handler>> handlers(TokenBudget tokens, Config config, Clock clock) {
+  /** The analysis API, the AI profile endpoints and human takeover. */
+  List<Map<Endpoint, ApiRouter.Handler>> handlers(
+      ActorSystem<?> system, TokenBudget tokens, LeadQueries leads, AuditTrail audit, Config config, Clock clock) {
     return List.of(
+        new TakeoverRoutes(system, leads, audit, config.getDuration("flexoraa.http.ask-timeout")).handlers(),
         new AiRoutes(providers.provider(), profiles, tokens, ZoneId.of(config.getString("flexoraa.ai.zone")), clock)
             .handlers(),
         new AiProfileRoutes(profiles, new AiProfileRules(AiProfileRules.Limits.fromConfig(config))).handlers());

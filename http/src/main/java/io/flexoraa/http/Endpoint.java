@@ -98,6 +98,10 @@ public enum Endpoint {
   GET_COMPLIANCE_SUMMARY("GET", "tenants/{tenant}/compliance/summary", Access.PERMISSION, permission(COMPLIANCE, READ)),
   /** The lead agent's view of a lead (score, history, analyses, replies), review tasks and AI notifications. */
   GET_LEAD_AI("GET", "tenants/{tenant}/leads/{lead}/ai", Access.PERMISSION, permission(LEADS, READ)),
+  /** A person takes the conversation from the AI (analysis and scoring go on); an SDR their own leads; audited. */
+  TAKE_OVER_LEAD("POST", "tenants/{tenant}/leads/{lead}/takeover", Access.PERMISSION, permission(LEADS, WRITE)),
+  /** The conversation goes back to the AI, which answers the lead's next message; audited. */
+  HAND_BACK_LEAD("POST", "tenants/{tenant}/leads/{lead}/handback", Access.PERMISSION, permission(LEADS, WRITE)),
   LIST_AI_REVIEW_TASKS("GET", "tenants/{tenant}/ai/review-tasks", Access.PERMISSION, permission(LEADS, READ)),
   LIST_AI_NOTIFICATIONS("GET", "tenants/{tenant}/ai/notifications", Access.PERMISSION, permission(LEADS, READ)),
   /** The AI's reading of one message (language, intent, budget, timeline, escalation...); debits intent-classification. */

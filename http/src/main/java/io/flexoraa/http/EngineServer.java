@@ -291,7 +291,7 @@ public final class EngineServer implements AutoCloseable {
               new ComplianceRoutes(complianceGate, new ComplianceQueries(tenantJdbc), directory,
                   ComplianceSettings.fromConfig(config), clock).handlers(),
               new AgentRoutes(new AgentQueries(tenantJdbc), leadQueries).handlers()));
-      handlers.addAll(ai.handlers(tokenDebits, config, clock));
+      handlers.addAll(ai.handlers(system, tokenDebits, leadQueries, auditTrail, config, clock));
       handlers.addAll(sales.handlers());
       ApiRouter api = new ApiRouter(handlers,
           authenticator,

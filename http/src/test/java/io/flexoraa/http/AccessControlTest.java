@@ -80,6 +80,8 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.LIST_COMPLIANCE_DECISIONS, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.GET_COMPLIANCE_SUMMARY, EnumSet.of(R.Admin, R.Manager));
     ALLOWED.put(Endpoint.GET_LEAD_AI, LEAD_READERS);
+    ALLOWED.put(Endpoint.TAKE_OVER_LEAD, EnumSet.of(R.Admin, R.Manager, R.SDR));
+    ALLOWED.put(Endpoint.HAND_BACK_LEAD, EnumSet.of(R.Admin, R.Manager, R.SDR));
     ALLOWED.put(Endpoint.LIST_AI_REVIEW_TASKS, LEAD_READERS);
     ALLOWED.put(Endpoint.LIST_AI_NOTIFICATIONS, LEAD_READERS);
     ALLOWED.put(Endpoint.GET_COLD_RECOVERY_STATS, EnumSet.of(R.Admin, R.Manager, R.Auditor));

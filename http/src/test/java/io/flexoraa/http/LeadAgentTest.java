@@ -1,12 +1,9 @@
 package io.flexoraa.http;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,14 +44,7 @@ class LeadAgentTest {
 
   @BeforeAll
   void start(@TempDir Path dataDirectory) {
-    graph = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().templatingEnabled(true));
-    graph.start();
-    graph.stubFor(post(urlPathEqualTo("/" + VERSION + "/" + PHONE_NUMBER_ID + "/messages"))
-        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-            .withTransformers("response-template")
-            .withBody("{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"{{jsonPath request.body '$.to'}}\","
-                + "\"wa_id\":\"{{jsonPath request.body '$.to'}}\"}],\"messages\":[{\"id\":\"wamid.{{randomValue length=20"
-                + " type='ALPHANUMERIC'}}\"}]}")));
+    graph = GraphStub.whatsApp(VERSION, PHONE_NUMBER_ID);
     engine = TestEngine.start(dataDirectory, Map.of(
         "flexoraa.ai.agent.enabled", true,
         "flexoraa.ai.agent.burst-quiet", "250ms",

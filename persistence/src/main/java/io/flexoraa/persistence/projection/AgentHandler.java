@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flexoraa.engine.ai.Analysis;
 import io.flexoraa.engine.ai.agent.LeadAgent;
 import io.flexoraa.engine.ai.agent.LeadAgent.AiSkipped;
+import io.flexoraa.engine.ai.agent.LeadAgent.HandedBackToAi;
+import io.flexoraa.engine.ai.agent.LeadAgent.HumanTookOver;
 import io.flexoraa.engine.ai.agent.LeadAgent.LeadEscalated;
 import io.flexoraa.engine.ai.agent.LeadAgent.LeadScored;
 import io.flexoraa.engine.ai.agent.LeadAgent.MessageAnalyzed;
@@ -121,6 +123,13 @@ public final class AgentHandler extends JdbcHandler<List<EventEnvelope<LeadAgent
         statement.executeUpdate();
       }
       update(connection, event, seqNr, "replies = replies + 1");
+    } else if (event instanceof HumanTookOver took) {
+      handling(connection, took, seqNr, "handled_by = 'human', taken_over_by = ?, taken_over_at = ?",
+          took.userId(), Timestamp.from(took.at()));
+    } else if (event instanceof HandedBackToAi back) {
+      handling(connection, back, seqNr, "handled_by = 'ai', taken_over_by = NULL, taken_over_at = NULL,"
+          + " handed_back_by = ?, handed_back_at = ?, qualification_status = ?",
+          back.userId(), Timestamp.from(back.at()), back.qualification().status());
     } else if (event instanceof ReplyFailed failed) {
       try (PreparedStatement statement = connection.prepareStatement(
           "INSERT INTO ai_replies (tenant_id, reply_id, lead_id, kind, failure, handed_at) VALUES (?, ?, ?, 'none', ?, ?)"
@@ -150,6 +159,19 @@ public final class AgentHandler extends JdbcHandler<List<EventEnvelope<LeadAgent
       statement.setLong(1, seqNr);
       statement.setTimestamp(2, Timestamp.from(event.at()));
       where(statement, 3, event, seqNr);
+      statement.executeUpdate();
+    }
+  }
+
+  /** A takeover or hand-back: {@code values} are bound to {@code set}'s parameters in order. */
+  private void handling(Connection connection, LeadAgent.Event event, long seqNr, String set, Object... values)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(
+        "UPDATE lead_ai SET " + set + ", last_seq_nr = ?, updated_at = ?" + NEWER)) {
+      for (int i = 0; i < values.length; i++) statement.setObject(i + 1, values[i]);
+      statement.setLong(values.length + 1, seqNr);
+      statement.setTimestamp(values.length + 2, Timestamp.from(event.at()));
+      where(statement, values.length + 3, event, seqNr);
       statement.executeUpdate();
     }
   }

@@ -38,7 +38,8 @@ public final class AgentQueries {
           "SELECT lead_id, score, band, top_factors, score_reason, scored_at, language, hinglish AS is_hinglish,"
               + " intent, category, tone, budget_bucket, budget_usd, timeline, authority, objections, buying_signals,"
               + " qualification_status, questions_asked, slots, escalated, escalate_reasons, escalated_at, analyzed,"
-              + " skipped, replies, updated_at FROM lead_ai WHERE tenant_id = ? AND lead_id = ?", tenantId, leadId);
+              + " skipped, replies, handled_by, taken_over_by, taken_over_at, handed_back_by, handed_back_at,"
+              + " updated_at FROM lead_ai WHERE tenant_id = ? AND lead_id = ?", tenantId, leadId);
       if (rows.isEmpty()) return Optional.empty();
       Map<String, Object> view = rows.get(0);
       view.put("scoreHistory", query(connection,

@@ -39,7 +39,9 @@ public final class LeadQueries {
           // the AI's score, band and language (lead_ai, issue 6); the first-response SLA of the open assignment or,
           // for a lead nobody could take, of its wait in the queue (routing, issue 7)
           + " ai_score, ai_band, ai_language, COALESCE(sla_due_at, queue_sla_due), sla_responded_at,"
-          + " COALESCE(sla_breached_at, queue_breached_at), queued_at";
+          + " COALESCE(sla_breached_at, queue_breached_at), queued_at,"
+          // who answers the lead: the AI unless a person took it over (decision 35)
+          + " COALESCE(ai_handled_by, 'ai'), ai_taken_over_by, ai_taken_over_at";
 
   /**
    * The leads with what other read models know of them, one row per lead: lateral joins keep each side's columns
@@ -47,7 +49,9 @@ public final class LeadQueries {
    * lookup by (tenant, lead): lead_ai's key, lead_assignments_lead_idx, routing_queue's key.
    */
   private static final String LEADS_JOINED = " FROM leads"
-      + " LEFT JOIN LATERAL (SELECT a.score AS ai_score, a.band AS ai_band, a.language AS ai_language FROM lead_ai a"
+      + " LEFT JOIN LATERAL (SELECT a.score AS ai_score, a.band AS ai_band, a.language AS ai_language,"
+      + "   a.handled_by AS ai_handled_by, a.taken_over_by AS ai_taken_over_by, a.taken_over_at AS ai_taken_over_at"
+      + "   FROM lead_ai a"
       + "   WHERE a.tenant_id = leads.tenant_id AND a.lead_id = leads.lead_id) ai ON true"
       + " LEFT JOIN LATERAL (SELECT s.due_at AS sla_due_at, s.responded_at AS sla_responded_at,"
       + "   s.breached_at AS sla_breached_at FROM lead_assignments la JOIN sla_records s"
@@ -309,7 +313,8 @@ public final class LeadQueries {
         attribution(result), result.getInt(28), instant(result, 29), verification(result, phoneValid),
         result.getString(38), result.getString(39), result.getString(40), instant(result, 41),
         (Integer) result.getObject(42), result.getString(43), result.getString(44), instant(result, 45),
-        instant(result, 46), instant(result, 47), instant(result, 48));
+        instant(result, 46), instant(result, 47), instant(result, 48),
+        result.getString(49), result.getString(50), instant(result, 51));
   }
 
   private static Attribution attribution(ResultSet result) throws SQLException {
@@ -359,7 +364,8 @@ public final class LeadQueries {
       Instant anonymizedAt, Instant piiMaskedAt, Instant conversationExpiredAt, String emailEnc,
       Attribution attribution, int submissions, Instant lastSubmittedAt, VerificationView verification,
       String igsidEnc, String psidEnc, String mergedInto, Instant mergedAt, Integer score, String band,
-      String language, Instant slaDueAt, Instant slaRespondedAt, Instant slaBreachedAt, Instant queuedAt) {
+      String language, Instant slaDueAt, Instant slaRespondedAt, Instant slaBreachedAt, Instant queuedAt,
+      String handledBy, String takenOverBy, Instant takenOverAt) {
     LeadView open(Optional<FieldCipher> cipher) {
       return new LeadView(id, channel, LeadQueries.open(cipher, nameEnc), LeadQueries.open(cipher, phoneEnc),
           phoneValid, LeadQueries.open(cipher, waIdEnc), LeadQueries.open(cipher, bsuidEnc), firstInboundAt,
@@ -367,7 +373,8 @@ public final class LeadQueries {
           cipher.isEmpty(), assignedTo, phoneMasked, anonymizedAt != null, anonymizedAt, piiMaskedAt,
           conversationExpiredAt, LeadQueries.open(cipher, emailEnc), attribution, submissions, lastSubmittedAt,
           verification, LeadQueries.open(cipher, igsidEnc), LeadQueries.open(cipher, psidEnc), mergedInto, mergedAt, score,
-          band, language, slaDueAt, slaRespondedAt, slaBreachedAt, queuedAt);
+          band, language, slaDueAt, slaRespondedAt, slaBreachedAt, queuedAt,
+          handledBy, takenOverBy, takenOverAt);
     }
   }
 

@@ -13,7 +13,8 @@ import java.util.List;
  * {@code band} are the AI's latest (null before it scored the lead), {@code language} the one it detected;
  * {@code assignedTo} the SDR working it. {@code slaDueAt} is when the first response is due (the open assignment's
  * SLA, or the queue's while nobody could take the lead: then {@code queuedAt} is set), {@code slaRespondedAt} when
- * the assigned SDR first answered and {@code slaBreachedAt} when the desk recorded a breach.
+ * the assigned SDR first answered and {@code slaBreachedAt} when the desk recorded a breach. {@code handledBy} is
+ * "ai", or "human" while {@code takenOverBy} holds the conversation (since {@code takenOverAt}).
  */
 public final class LeadViews {
   private LeadViews() {}
@@ -25,7 +26,8 @@ public final class LeadViews {
       boolean anonymized, Instant anonymizedAt, Instant piiMaskedAt, Instant conversationExpiredAt, String email,
       Attribution attribution, int submissions, Instant lastSubmittedAt, VerificationView verification,
       String igsid, String psid, String mergedInto, Instant mergedAt, Integer score, String band, String language,
-      Instant slaDueAt, Instant slaRespondedAt, Instant slaBreachedAt, Instant queuedAt) {}
+      Instant slaDueAt, Instant slaRespondedAt, Instant slaBreachedAt, Instant queuedAt, String handledBy,
+      String takenOverBy, Instant takenOverAt) {}
 
   /** Source and UTM fields of the first submission that had any; null when none had. */
   public record Attribution(

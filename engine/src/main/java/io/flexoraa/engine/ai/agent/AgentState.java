@@ -6,6 +6,8 @@ import io.flexoraa.engine.ai.ReplyRequest.Slot;
 import io.flexoraa.engine.ai.agent.LeadAgent.AgentView;
 import io.flexoraa.engine.ai.agent.LeadAgent.AiSkipped;
 import io.flexoraa.engine.ai.agent.LeadAgent.Event;
+import io.flexoraa.engine.ai.agent.LeadAgent.HandedBackToAi;
+import io.flexoraa.engine.ai.agent.LeadAgent.HumanTookOver;
 import io.flexoraa.engine.ai.agent.LeadAgent.InboundNoted;
 import io.flexoraa.engine.ai.agent.LeadAgent.LeadEscalated;
 import io.flexoraa.engine.ai.agent.LeadAgent.LeadScored;
@@ -65,6 +67,9 @@ public final class AgentState {
   private final List<MessageAnalyzed> burst = new ArrayList<>();
   private boolean burstEscalated;
   private long burstSeq;
+  /** The person who took the conversation over, while they hold it (null: the AI answers). */
+  private String takenOverBy;
+  private Instant takenOverAt;
 
   /** What the rules need besides the analysis. */
   public record Rules(LeadScoring scoring, double confidenceFloor) {}
@@ -155,11 +160,12 @@ public final class AgentState {
 
   /**
    * The reply for the current burst, if one is due: a holding reply for high-risk content (never an AI answer), a
-   * hand-over note when this burst escalated the lead, nothing while a person owns an escalated lead, an answer
+   * hand-over note when this burst escalated the lead, nothing while a person owns an escalated lead or has taken
+   * the conversation over (not even a holding reply: that person answers), an answer
    * when the lead asked something or the interview is done, else the interview's next question.
    */
   public Optional<ReplyPlan> decideReply() {
-    if (burst.isEmpty() || pendingReply != null || !pending.isEmpty()) return Optional.empty();
+    if (burst.isEmpty() || pendingReply != null || !pending.isEmpty() || takenOverBy != null) return Optional.empty();
     MessageAnalyzed latest = burst.get(burst.size() - 1);
     List<String> ids = burst.stream().map(MessageAnalyzed::messageId).toList();
     String band = score == null ? LeadScoring.COLD : score.band();
@@ -177,6 +183,24 @@ public final class AgentState {
       return Optional.of(new ReplyPlan(replyId, Kind.PERSUASION, null, band, channel, ids, last, latest));
     }
     return Optional.of(new ReplyPlan(replyId, Kind.QUESTION, slot.get(), band, channel, ids, last, latest));
+  }
+
+  /**
+   * A person takes the conversation: nothing when that person already holds it (a repeat is harmless), else the
+   * takeover — also from another person, who then holds it.
+   */
+  public Optional<HumanTookOver> decideTakeover(String tenantId, String leadId, String userId, Instant now) {
+    if (userId.equals(takenOverBy)) return Optional.empty();
+    return Optional.of(new HumanTookOver(tenantId, leadId, userId, now));
+  }
+
+  /**
+   * Back to the AI: from a person holding the conversation, or from an escalation (a person owned the lead without
+   * taking it over); nothing when the AI already answers it.
+   */
+  public Optional<HandedBackToAi> decideHandBack(String tenantId, String leadId, String userId, Instant now) {
+    if (takenOverBy == null && !Qualification.ESCALATED.equals(qualification.status())) return Optional.empty();
+    return Optional.of(new HandedBackToAi(tenantId, leadId, userId, qualification.resumed(), now));
   }
 
   /** The burst a plan answers is over: nothing is sent for it (a refused debit, no channel...). */
@@ -223,7 +247,8 @@ public final class AgentState {
         replyDelays.add(message.replyDelayMillis());
         while (replyDelays.size() > DELAYS_KEPT) replyDelays.remove(0);
       }
-      burst.add(message);
+      // while a person holds the conversation no reply is due: their messages start no burst
+      if (takenOverBy == null) burst.add(message);
       // a burst no reply is due for (a person owns the lead) is not kept growing
       while (burst.size() > HANDLED_WINDOW / 10) burst.remove(0);
       burstSeq++;
@@ -233,7 +258,19 @@ public final class AgentState {
     } else if (event instanceof LeadEscalated escalated) {
       escalateReasons.addAll(escalated.reasons());
       qualification = qualification.escalated();
-      burstEscalated = true;
+      burstEscalated = takenOverBy == null;
+    } else if (event instanceof HumanTookOver took) {
+      takenOverBy = took.userId();
+      takenOverAt = took.at();
+      burst.clear();
+      burstEscalated = false;
+    } else if (event instanceof HandedBackToAi back) {
+      takenOverBy = null;
+      takenOverAt = null;
+      qualification = back.qualification();
+      // what was written while a person held the lead is theirs: the AI starts on the next message
+      burst.clear();
+      burstEscalated = false;
     } else if (event instanceof ReviewTaskOpened task) {
       openReviewTasks.put(task.taskId(), task);
     } else if (event instanceof ReplyComposed composed) {
@@ -302,6 +339,10 @@ public final class AgentState {
     return qualification;
   }
 
+  public String takenOverBy() {
+    return takenOverBy;
+  }
+
   public LeadScoring.Score score() {
     return score;
   }
@@ -319,7 +360,8 @@ public final class AgentState {
         !escalateReasons.isEmpty(), List.copyOf(escalateReasons), language, hinglish,
         recentIntents.isEmpty() ? null : recentIntents.get(recentIntents.size() - 1), budgetBucket, budgetUsd,
         timeline, authority, List.copyOf(objections), List.copyOf(signals), analyzed, skipped, replies,
-        List.copyOf(pending.keySet()), List.copyOf(openReviewTasks.keySet()), lastReplyId);
+        List.copyOf(pending.keySet()), List.copyOf(openReviewTasks.keySet()), lastReplyId,
+        takenOverBy == null ? AgentView.AI : AgentView.HUMAN, takenOverBy, takenOverAt);
   }
 
   private static String strongest(List<String> intents) {

@@ -34,6 +34,17 @@ public final class LeadAgent {
   /** The agent's state as the API shows it. */
   public record GetAgent(ActorRef<AgentView> replyTo) implements Command {}
 
+  /**
+   * A person takes the conversation over (docs/decisions/0035-inbox-and-takeover.md): the AI stops replying to the
+   * lead, analysis and scoring go on. Carries the lead's ids because the AI may not have seen the lead yet.
+   */
+  public record TakeOver(String tenantId, String leadId, String userId, ActorRef<Handling> replyTo)
+      implements Command {}
+
+  /** The conversation goes back to the AI: it resumes the interview on the lead's next message. */
+  public record HandBack(String tenantId, String leadId, String userId, ActorRef<Handling> replyTo)
+      implements Command {}
+
   /** The analysis of a message finished (or could not be done: {@code skipReason}). Sent by the agent to itself. */
   record Analyzed(String messageId, AgentWork.AnalysisResult result, String skipReason) implements Command {}
 
@@ -61,7 +72,9 @@ public final class LeadAgent {
       @JsonSubTypes.Type(value = ReviewTaskOpened.class, name = "agent-review-task-opened.v1"),
       @JsonSubTypes.Type(value = ReplyComposed.class, name = "agent-reply-composed.v1"),
       @JsonSubTypes.Type(value = ReplyHanded.class, name = "agent-reply-handed.v1"),
-      @JsonSubTypes.Type(value = ReplyFailed.class, name = "agent-reply-failed.v1")
+      @JsonSubTypes.Type(value = ReplyFailed.class, name = "agent-reply-failed.v1"),
+      @JsonSubTypes.Type(value = HumanTookOver.class, name = "agent-human-took-over.v1"),
+      @JsonSubTypes.Type(value = HandedBackToAi.class, name = "agent-handed-back-to-ai.v1")
   })
   public sealed interface Event extends CborSerializable {
     String tenantId();
@@ -150,7 +163,20 @@ public final class LeadAgent {
   public record ReplyFailed(String tenantId, String leadId, String replyId, String reason, Instant at)
       implements Event {}
 
+  /** A person ({@code userId}) took the conversation over: no AI reply goes out until it is handed back. */
+  public record HumanTookOver(String tenantId, String leadId, String userId, Instant at) implements Event {}
+
+  /**
+   * The conversation is the AI's again ({@code userId} handed it back). {@code qualification}: the interview after
+   * hand-back — an escalated one resumes, its escalation reasons are kept.
+   */
+  public record HandedBackToAi(
+      String tenantId, String leadId, String userId, Qualification qualification, Instant at) implements Event {}
+
   // ---- views ----
+
+  /** Who answers the lead after a takeover or hand-back; {@code changed} is false for a repeat. */
+  public record Handling(boolean changed, AgentView view) implements CborSerializable {}
 
   /** The agent's state for the API and tests. */
   public record AgentView(
@@ -158,6 +184,10 @@ public final class LeadAgent {
       int scores, boolean escalated, List<String> escalateReasons, String language, boolean hinglish,
       String intent, String budgetBucket, Long budgetUsd, String timeline, String authority,
       List<String> objections, List<String> buyingSignals, int analyzed, int skipped, int replies,
-      List<String> pendingMessages, List<String> openReviewTasks, String lastReplyId)
-      implements CborSerializable {}
+      List<String> pendingMessages, List<String> openReviewTasks, String lastReplyId, String handledBy,
+      String takenOverBy, Instant takenOverAt)
+      implements CborSerializable {
+    public static final String AI = "ai";
+    public static final String HUMAN = "human";
+  }
 }

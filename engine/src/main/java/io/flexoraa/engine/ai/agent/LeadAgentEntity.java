@@ -23,8 +23,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -138,6 +140,10 @@ public final class LeadAgentEntity extends EventSourcedBehavior<Command, Event, 
           return Effect().none();
         })
         .onCommand(GetAgent.class, (state, command) -> Effect().reply(command.replyTo(), state.view()))
+        .onCommand(LeadAgent.TakeOver.class, (state, command) -> handling(command.replyTo(),
+            state.decideTakeover(command.tenantId(), command.leadId(), command.userId(), clock.instant())))
+        .onCommand(LeadAgent.HandBack.class, (state, command) -> handling(command.replyTo(),
+            state.decideHandBack(command.tenantId(), command.leadId(), command.userId(), clock.instant())))
         .onCommand(Analyzed.class, this::onAnalyzed)
         .onCommand(BurstQuiet.class, (state, command) -> {
           if (command.burstSeq() == state.burstSeq()) startReply(state);
@@ -162,6 +168,18 @@ public final class LeadAgentEntity extends EventSourcedBehavior<Command, Event, 
   private Effect<Event, AgentState> onInbound(AgentState state, Inbound inbound) {
     if (state.knows(inbound.messageId())) return Effect().none();
     return Effect().persist(state.noteInbound(inbound, clock.instant())).thenRun(this::pump);
+  }
+
+  /** Persists a takeover or hand-back if one is due and answers with who handles the lead now. */
+  private Effect<Event, AgentState> handling(
+      ActorRef<LeadAgent.Handling> replyTo, Optional<? extends Event> event) {
+    if (event.isEmpty()) {
+      return Effect().none().thenRun(state -> replyTo.tell(new LeadAgent.Handling(false, state.view())));
+    }
+    return Effect().persist(event.get()).thenRun(state -> {
+      replyTo.tell(new LeadAgent.Handling(true, state.view()));
+      pump(state);
+    });
   }
 
   private Effect<Event, AgentState> onAnalyzed(AgentState state, Analyzed analyzed) {

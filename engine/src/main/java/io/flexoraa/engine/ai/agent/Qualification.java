@@ -87,6 +87,11 @@ public record Qualification(Map<Slot, String> slots, int questionsAsked, String 
     return new Qualification(slots, questionsAsked, ESCALATED);
   }
 
+  /** Handed back to the AI: an escalated interview goes on where it stopped (or is qualified if nothing is open). */
+  public Qualification resumed() {
+    return ESCALATED.equals(status) ? new Qualification(slots, questionsAsked, settle(slots, INTERVIEWING)) : this;
+  }
+
   /** The next step to ask about, or empty when none is open (or the interview is over). */
   public Optional<Slot> nextQuestion() {
     if (!INTERVIEWING.equals(status) || questionsAsked >= MAX_QUESTIONS) return Optional.empty();

@@ -51,7 +51,9 @@ class AgentEventSerializationTest {
         new LeadAgent.ReplyComposed("t", "l", "ai-1", Kind.QUESTION, Slot.BUDGET, "WARM", "whatsapp",
             List.of("wamid.1"), AT, "enc:text", "hi", "template", "builtin", "templates-1", "question:budget", 7L, AT),
         new LeadAgent.ReplyHanded("t", "l", "ai-1", "send", null, "wamid.out", null, 420, AT),
-        new LeadAgent.ReplyFailed("t", "l", "ai-2", "daily-limit-reached", AT));
+        new LeadAgent.ReplyFailed("t", "l", "ai-2", "daily-limit-reached", AT),
+        new LeadAgent.HumanTookOver("t", "l", "user-1", AT),
+        new LeadAgent.HandedBackToAi("t", "l", "user-1", qualification, AT));
     for (LeadAgent.Event event : events) {
       assertThat(journal.roundTrip(event)).as(event.getClass().getSimpleName()).isEqualTo(event);
     }

@@ -130,4 +130,59 @@ class AgentStateTest {
     // a repeated hand-over of a known message is recognised
     assertThat(state.knows("m1")).isTrue();
   }
+
+  @Test
+  void aPersonWhoTakesOverSilencesTheAiWhileAnalysisAndScoringGoOn() {
+    AgentState state = AgentState.empty();
+    receive(state, "m1", plain("INFORMATION"), "hi", T0);
+    state.apply(state.decideTakeover("t1", "l1", "u-sdr", T0.plusSeconds(1)).orElseThrow());
+    assertThat(state.view().handledBy()).isEqualTo("human");
+    assertThat(state.view().takenOverBy()).isEqualTo("u-sdr");
+    // the burst before the takeover is the person's: no reply, not even a holding reply for high-risk content
+    assertThat(state.decideReply()).isEmpty();
+    List<Event> events = receive(state, "m2", analysis("SUPPORT", List.of(), List.of(), 0.9, List.of("legal")),
+        "my lawyer will call you", T0.plusSeconds(5));
+    assertThat(events).anyMatch(MessageAnalyzed.class::isInstance).anyMatch(ReviewTaskOpened.class::isInstance);
+    assertThat(state.decideReply()).isEmpty();
+    assertThat(state.view().analyzed()).isEqualTo(2);
+    // taking over twice is the same state; another person may take it from the first
+    assertThat(state.decideTakeover("t1", "l1", "u-sdr", T0.plusSeconds(6))).isEmpty();
+    assertThat(state.decideTakeover("t1", "l1", "u-manager", T0.plusSeconds(6))).isPresent();
+  }
+
+  @Test
+  void handedBackTheAiAnswersTheNextMessageNotTheOnesThePersonHeld() {
+    AgentState state = AgentState.empty();
+    state.apply(state.decideTakeover("t1", "l1", "u-sdr", T0).orElseThrow());
+    receive(state, "m1", plain("BUYING"), "looking for a flat in Pune", T0.plusSeconds(1));
+    assertThat(state.decideHandBack("t1", "l1", "u-sdr", T0.plusSeconds(2))).isPresent()
+        .get().satisfies(event -> state.apply(event));
+    assertThat(state.view().handledBy()).isEqualTo("ai");
+    assertThat(state.view().takenOverBy()).isNull();
+    assertThat(state.decideReply()).isEmpty();
+    // handing back twice does nothing
+    assertThat(state.decideHandBack("t1", "l1", "u-sdr", T0.plusSeconds(3))).isEmpty();
+    receive(state, "m2", plain("FOLLOW_UP"), "ok", T0.plusSeconds(60));
+    AgentState.ReplyPlan plan = state.decideReply().orElseThrow();
+    assertThat(plan.burst()).containsExactly("m2");
+    assertThat(plan.kind()).isEqualTo(Kind.QUESTION);
+  }
+
+  @Test
+  void anEscalatedLeadHandedBackResumesTheInterviewAndKeepsItsReasons() {
+    AgentState state = AgentState.empty();
+    receive(state, "m1", analysis("BUYING", List.of(), List.of("asks_meeting"), 0.9, List.of()),
+        "can we schedule a call tomorrow", T0);
+    reply(state, state.decideReply().orElseThrow(), T0.plusSeconds(1));
+    receive(state, "m2", plain("INFORMATION"), "hello?", T0.plusSeconds(30));
+    assertThat(state.decideReply()).isEmpty();
+
+    LeadAgent.HandedBackToAi back = state.decideHandBack("t1", "l1", "u-sdr", T0.plusSeconds(40)).orElseThrow();
+    assertThat(back.qualification().status()).isEqualTo(Qualification.INTERVIEWING);
+    state.apply(back);
+    receive(state, "m3", plain("INFORMATION"), "ok thanks", T0.plusSeconds(90));
+    assertThat(state.decideReply().orElseThrow().burst()).containsExactly("m3");
+    assertThat(state.view().escalated()).isTrue();
+    assertThat(state.view().escalateReasons()).containsExactly("schedule_request");
+  }
 }
