@@ -74,9 +74,8 @@ export class Ops extends Component {
           backpressure.available === false ? '—' : number(backpressure.depth))),
         card(t('ops.card.webhooks'), h('span', { id: 'ops-webhook-rate' }, t('ops.perSecond', { n: number(ingest.webhooks.perSecond1m) }))),
         card(t('ops.card.messages'), t('ops.perSecond', { n: number(ingest.leadMessages.perSecond1m) })),
-        card(t('ops.card.latency'), t('ops.latencyTriple', {
-          p50: millis(ingest.ackLatencyMs.p50), p90: millis(ingest.ackLatencyMs.p90), p99: millis(ingest.ackLatencyMs.p99),
-        })),
+        card(t('ops.card.latency'), ['p50', 'p90', 'p99'].map((p) => h('span', { class: 'ops-line', key: p },
+          t('ops.percentile', { p: p.toUpperCase(), value: millis(ingest.ackLatencyMs[p]) })))),
         card(t('ops.card.members'), t('ops.membersUp', {
           up: members.filter((m) => m.status === 'Up' && m.reachable).length, total: members.length,
         })),
