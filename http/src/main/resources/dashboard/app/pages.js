@@ -7,7 +7,8 @@ export const PAGES = [
   { id: 'tokens', path: '/tokens', roles: ['Admin', 'Manager'] },
   { id: 'compliance', path: '/compliance', roles: ['Admin', 'Manager'] },
   { id: 'audit', path: '/audit', roles: ['Admin', 'Manager', 'Product', 'Auditor'] },
-  { id: 'ops', path: '/ops', roles: ['Admin', 'DevOps'] },
+  // the operator only: its API (ops/*) answers the operator key, never a tenant's people (decision 38)
+  { id: 'ops', path: '/ops', roles: ['Operator'] },
 ];
 
 export function pagesFor(role) {

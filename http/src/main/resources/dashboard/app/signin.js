@@ -1,8 +1,10 @@
 // Sign-in: e-mail and password, the authenticator code when the role has one, and TOTP enrolment for roles that
-// must have one (Admin, Manager) before their token may do anything else.
+// must have one (Admin, Manager) before their token may do anything else. The platform operator has no account: a
+// secondary form takes the operator key (ops-signin.js).
 import { h, Component } from './vendor.js';
 import { t } from './i18n.js';
 import { api, ApiError, setSession } from './api.js';
+import { OperatorSignIn } from './ops-signin.js';
 
 function field(id, label, props, hint) {
   return h('div', { class: 'field' },
@@ -107,6 +109,7 @@ export class SignIn extends Component {
           pattern: '[0-9]{6}', maxlength: 6, onInput: (e) => this.setState({ totp: e.currentTarget.value }),
         }, t('signIn.totpHint')) : null,
         error,
-        h('button', { type: 'submit', disabled: state.busy }, state.busy ? t('signIn.busy') : t('signIn.submit'))));
+        h('button', { type: 'submit', disabled: state.busy }, state.busy ? t('signIn.busy') : t('signIn.submit'))),
+      h(OperatorSignIn, null));
   }
 }

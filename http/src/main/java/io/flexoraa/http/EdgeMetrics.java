@@ -1,6 +1,8 @@
 package io.flexoraa.http;
 
 import io.flexoraa.engine.limits.BackpressureMode;
+import io.flexoraa.engine.ops.IngestWindow;
+import java.time.Instant;
 import io.flexoraa.engine.ports.EngineMetrics;
 import kamon.Kamon;
 import kamon.tag.TagSet;
@@ -12,15 +14,29 @@ import kamon.metric.MeasurementUnit;
  * decisions by limit, the AI work waiting for admission, and the backpressure mode it sets.
  */
 public final class EdgeMetrics implements EngineMetrics {
+  /** The last minutes of webhook ingest on this node, for the operator's overview (GET /api/v1/ops/overview). */
+  private final IngestWindow ingest = new IngestWindow();
 
   public void webhook(String outcome, long startedAtNanos) {
+    webhook(outcome, startedAtNanos, 0);
+  }
+
+  /** {@code leadMessages}: how many messages an accepted webhook stored on leads. */
+  public void webhook(String outcome, long startedAtNanos, int leadMessages) {
     Kamon.counter("flexoraa_webhooks", "Meta webhook POSTs by outcome").withTag("outcome", outcome).increment();
     if ("accepted".equals(outcome)) {
+      long latency = System.nanoTime() - startedAtNanos;
       Kamon.histogram("flexoraa_webhook_ack_latency", "From receiving a webhook to acknowledging it",
               MeasurementUnit.time().nanoseconds())
           .withoutTags()
-          .record(System.nanoTime() - startedAtNanos);
+          .record(latency);
+      // wall-clock seconds, as the overview reads them (node metrics in real time, whatever the engine's clock)
+      ingest.webhookAcknowledged(Instant.now(), latency, leadMessages);
     }
+  }
+
+  IngestWindow ingestWindow() {
+    return ingest;
   }
 
   /** Razorpay webhook POSTs by outcome (credited, duplicate, ignored, kept-for-operators, rejected-signature...). */

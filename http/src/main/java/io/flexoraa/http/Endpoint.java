@@ -40,6 +40,8 @@ public enum Endpoint {
   LIST_UNROUTED("GET", "ops/unrouted", Access.OPERATOR, null),
   RUN_RETENTION("POST", "ops/retention/run", Access.OPERATOR, null),
   GET_BACKPRESSURE("GET", "ops/backpressure", Access.OPERATOR, null),
+  /** The cluster at a glance: members, shards, ingest rate and latency, backpressure, unrouted (decision 38). */
+  GET_OPS_OVERVIEW("GET", "ops/overview", Access.OPERATOR, null),
 
   GET_TENANT("GET", "tenants/{tenant}", Access.PERMISSION, permission(TENANT_PROFILE, READ)),
   LIST_CHANNEL_ACCOUNTS("GET", "tenants/{tenant}/channel-accounts", Access.PERMISSION, permission(CHANNEL_ACCOUNTS, READ)),

@@ -197,7 +197,7 @@ public final class EngineServer implements AutoCloseable {
       // exists, below); OpenAI with the built-in engine behind it when OPENAI_API_KEY is set
       AiComponents ai = AiComponents.build(config, system, jdbc, tenantJdbc, costLog, backpressure, metrics, clock);
       RateLimits limits = RateLimits.start(system, config, metrics, ai.stage(), backpressure, clock);
-      LiveEntityGauges.start(system, metrics);
+      OpsComponents opsComponents = OpsComponents.start(system, config, metrics, limits, unrouted);
       LeadProjections.init(system, database.projectionDataSource(), leadSettings.tagSlices(),
           config.getInt("flexoraa.projection.group-size"), config.getDuration("flexoraa.projection.group-within"));
       AuditProjections.init(system, database.projectionDataSource(), leadSettings.tagSlices(),
@@ -282,7 +282,7 @@ public final class EngineServer implements AutoCloseable {
               new PrivacyRoutes(system, tenantJdbc, leadQueries, new ConsentQueries(tenantJdbc, cipher), cipher,
                   identityIndex, keyEvents, clock, askTimeout).handlers(),
               new MaintenanceRoutes(keyRotation, keyEvents, retentionSchedule).handlers(),
-              new BackpressureRoutes(limits.clusterBackpressure()).handlers(),
+              new BackpressureRoutes(limits.clusterBackpressure()).handlers(), opsComponents.handlers(),
               new TopUpRoutes(topUps).handlers(),
               new AbuseRoutes(system, leadQueries, limits.aiWorkQueue(), askTimeout, clock).handlers(),
               new UsageRoutes(new UsageQueries(tenantJdbc), UsageRoutes.Settings.fromConfig(config), clock).handlers(),

@@ -118,7 +118,7 @@ public final class WebhookRoutes extends AllDirectives {
       return complete(Problems.unavailable("the node is at capacity; retry later")
           .addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(1L)));
     }
-    CompletionStage<?> persisted;
+    CompletionStage<Integer> persisted;
     try {
       persisted = ingestAll(root);
     } catch (RuntimeException e) {
@@ -127,7 +127,7 @@ public final class WebhookRoutes extends AllDirectives {
     }
     return onComplete(persisted.whenComplete((report, failure) -> inFlight.release()), result -> {
       if (result.isSuccess()) {
-        metrics.webhook("accepted", startedAt);
+        metrics.webhook("accepted", startedAt, result.get());
         return complete(HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, "EVENT_RECEIVED")));
       }
       Throwable cause = result.failed().get();
@@ -140,13 +140,15 @@ public final class WebhookRoutes extends AllDirectives {
 
   /**
    * Meta's documentation prints some notifications (Instagram mentions) inside {@code [...]}: each element is a
-   * body of its own, and the POST is acknowledged once all of them are persisted.
+   * body of its own, and the POST is acknowledged once all of them are persisted. Answers how many lead messages
+   * they stored (for the operator's ingest rate).
    */
-  private CompletionStage<?> ingestAll(JsonNode root) {
-    if (root.isObject()) return ingest.ingest(root, clock.instant());
+  private CompletionStage<Integer> ingestAll(JsonNode root) {
+    if (root.isObject()) return ingest.ingest(root, clock.instant()).thenApply(WhatsAppIngest.IngestReport::messages);
     List<CompletableFuture<WhatsAppIngest.IngestReport>> each = new ArrayList<>();
     for (JsonNode body : root) each.add(ingest.ingest(body, clock.instant()).toCompletableFuture());
-    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new));
+    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+        .thenApply(done -> each.stream().mapToInt(report -> report.join().messages()).sum());
   }
 
   private static boolean arrayOfObjects(JsonNode root) {

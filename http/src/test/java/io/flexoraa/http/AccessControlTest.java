@@ -127,7 +127,7 @@ class AccessControlTest {
   /** Endpoints outside the role table, and how they are guarded. */
   private static final Set<Endpoint> OPERATOR_ONLY = EnumSet.of(
       Endpoint.CREATE_TENANT, Endpoint.LIST_UNROUTED, Endpoint.RUN_RETENTION, Endpoint.GET_BACKPRESSURE,
-      Endpoint.GRANT_TOKENS);
+      Endpoint.GRANT_TOKENS, Endpoint.GET_OPS_OVERVIEW);
   private static final Set<Endpoint> SELF_SERVICE = EnumSet.of(
       Endpoint.ENROL_SECOND_FACTOR, Endpoint.VERIFY_SECOND_FACTOR, Endpoint.LOGOUT, Endpoint.CURRENT_USER,
       Endpoint.CHANGE_PASSWORD);

@@ -3,23 +3,17 @@ package io.flexoraa.engine.limits;
 import io.flexoraa.engine.limits.AiWorkQueue.GetBackpressure;
 import io.flexoraa.engine.limits.AiWorkQueue.NodeBackpressure;
 import io.flexoraa.engine.limits.Backpressure.Transition;
+import io.flexoraa.engine.ops.EveryNode;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 /**
- * Backpressure across the cluster, for operators: finds every node's {@link AiWorkQueue} through the receptionist
- * (unreachable nodes included) and asks each for its {@link NodeBackpressure}, each ask with its own timeout. This
- * node's own queue is always asked, even before the receptionist lists it (registrations spread with a delay). A
- * node that does not answer in time is reported unavailable; it does not fail the view. The cluster's mode is the
+ * Backpressure across the cluster, for operators: asks every node's {@link AiWorkQueue} for its
+ * {@link NodeBackpressure} ({@link EveryNode}: unreachable nodes included, each ask with its own timeout). A node
+ * that does not answer in time is reported unavailable; it does not fail the view. The cluster's mode is the
  * worst mode of the nodes that answered.
  */
 public final class ClusterBackpressure {
@@ -54,29 +48,12 @@ public final class ClusterBackpressure {
       Backpressure.Settings settings) {}
 
   public CompletionStage<View> query() {
-    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
-            replyTo -> Receptionist.find(AiWorkQueue.SERVICE_KEY, replyTo), settings.askTimeout(), system.scheduler())
-        .thenCompose(listing -> {
-          Set<ActorRef<GetBackpressure>> queues = new LinkedHashSet<>();
-          queues.add(localQueue);
-          queues.addAll(listing.getAllServiceInstances(AiWorkQueue.SERVICE_KEY));
-          List<CompletableFuture<NodeReport>> asks = queues.stream().map(this::ask).toList();
-          return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
-              .thenApply(done -> view(asks.stream().map(CompletableFuture::join).toList()));
-        });
-  }
-
-  private CompletableFuture<NodeReport> ask(ActorRef<GetBackpressure> queue) {
-    return AskPattern.ask(queue, GetBackpressure::new, settings.askTimeout(), system.scheduler())
-        .toCompletableFuture()
-        .handle((status, failure) -> failure == null
-            ? new NodeReport(status.address(), status)
-            : new NodeReport(addressOf(queue), null));
-  }
-
-  private String addressOf(ActorRef<?> queue) {
-    Address address = queue.path().address();
-    return (address.hasGlobalScope() ? address : system.address()).toString();
+    return EveryNode.<GetBackpressure, NodeBackpressure>ask(
+            system, AiWorkQueue.SERVICE_KEY, localQueue, GetBackpressure::new, settings.askTimeout())
+        .thenApply(answers -> view(answers.stream()
+            .map(answer -> new NodeReport(
+                answer.available() ? answer.answer().address() : answer.address(), answer.answer()))
+            .toList()));
   }
 
   private View view(List<NodeReport> reports) {
