@@ -13,6 +13,7 @@ import { Tokens } from './tokens.js';
 import { Compliance } from './compliance.js';
 import { Audit } from './audit.js';
 import { Ops } from './ops.js';
+import { LiveStatus } from './live-status.js';
 
 const VIEWS = {
   inbox: Inbox,
@@ -66,6 +67,7 @@ class App extends Component {
       h('header', { class: 'top' },
         h('p', { class: 'brand' }, t('app.name')),
         h('p', { class: 'who' }, t('shell.signedInAs', { name: session.user.name, role: session.user.role })),
+        h(LiveStatus, null),
         h('button', { type: 'button', class: 'secondary', onClick: this.signOut }, t('shell.signOut'))),
       h('nav', { class: 'nav', 'aria-label': t('shell.nav') },
         h('ul', null, pages.map((item) => h('li', { key: item.id },

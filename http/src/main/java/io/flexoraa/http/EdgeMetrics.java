@@ -190,6 +190,23 @@ public final class EdgeMetrics implements EngineMetrics {
         .withTag("kind", kind).record(Math.max(0, sinceEvent.toNanos()));
   }
 
+  /** The dashboard's live streams open on this node (decision 34). */
+  public void liveStreams(int open) {
+    Kamon.gauge("flexoraa_live_streams", "Dashboard live streams (Server-Sent Events) open on this node")
+        .withoutTags().update(open);
+  }
+
+  /** Live signals written to the dashboards' streams. */
+  public void liveSignalDelivered() {
+    Kamon.counter("flexoraa_live_signals", "Live signals sent to dashboard streams").withoutTags().increment();
+  }
+
+  /** A live stream whose client read too slowly: it was told "overflow" and ended. */
+  public void liveOverflow() {
+    Kamon.counter("flexoraa_live_overflows", "Live streams ended because their client fell too far behind")
+        .withoutTags().increment();
+  }
+
   /** Notification e-mails by outcome (sent, failed). */
   public void notificationEmail(String outcome) {
     Kamon.counter("flexoraa_notification_emails", "Notification e-mails by outcome (sent, failed)")

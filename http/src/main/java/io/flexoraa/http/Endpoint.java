@@ -131,6 +131,11 @@ public enum Endpoint {
   /** Server-Sent Events: the user's notifications as they are stored anywhere in the cluster; Last-Event-ID resumes. */
   STREAM_NOTIFICATIONS("GET", "tenants/{tenant}/notifications/stream", Access.PERMISSION, permission(TENANT_PROFILE, READ)),
   READ_NOTIFICATION("POST", "tenants/{tenant}/notifications/{notification}/read", Access.PERMISSION, permission(TENANT_PROFILE, READ)),
+  /**
+   * Server-Sent Events for the dashboard (decision 34): a small id-only event whenever a projection commits a change
+   * of the tenant's leads, messages, routing, appointments, compliance or tokens; the page re-reads through the API.
+   */
+  STREAM_LIVE("GET", "tenants/{tenant}/live", Access.PERMISSION, permission(LEADS, READ)),
   /** Cold recovery (decision 31): the tenant's success figures over a period, and one lead's sequences. */
   GET_COLD_RECOVERY_STATS("GET", "tenants/{tenant}/cold-recovery", Access.PERMISSION, permission(ROUTING, READ)),
   GET_LEAD_COLD_RECOVERY("GET", "tenants/{tenant}/leads/{lead}/cold-recovery", Access.PERMISSION, permission(LEADS, READ)),

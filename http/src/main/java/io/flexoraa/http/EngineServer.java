@@ -293,8 +293,8 @@ public final class EngineServer implements AutoCloseable {
               new AgentRoutes(new AgentQueries(tenantJdbc), leadQueries).handlers()));
       handlers.addAll(ai.handlers(system, tokenDebits, leadQueries, auditTrail, config, clock));
       handlers.addAll(sales.handlers());
-      ApiRouter api = new ApiRouter(handlers,
-          authenticator,
+      handlers.add(LiveComponents.start(system, config, database, metrics).handlers());
+      ApiRouter api = new ApiRouter(handlers, authenticator,
           tenantId -> ClusterSharding.get(system).entityRefFor(TenantEntity.TYPE_KEY, tenantId)
               .ask(Tenant.Get::new, askTimeout)
               .thenApply(lookup -> Optional.ofNullable(lookup.tenant())));

@@ -108,6 +108,7 @@ class AccessControlTest {
     ALLOWED.put(Endpoint.LIST_NOTIFICATIONS, EVERYONE);
     ALLOWED.put(Endpoint.STREAM_NOTIFICATIONS, EVERYONE);
     ALLOWED.put(Endpoint.READ_NOTIFICATION, EVERYONE);
+    ALLOWED.put(Endpoint.STREAM_LIVE, LEAD_READERS);
     ALLOWED.put(Endpoint.LIST_SDRS, EnumSet.of(R.Admin, R.Manager, R.Auditor));
     ALLOWED.put(Endpoint.ADD_SDR, EnumSet.of(R.Admin, R.Manager));
     // everyone who reads leads may ask; without routing read only their own (another's reads as absent, 404)
@@ -142,8 +143,9 @@ class AccessControlTest {
 
   @BeforeAll
   void start(@TempDir Path dataDirectory) {
-    // a notification stream allowed here ends at once rather than staying open (the stream's own test reads one)
-    engine = TestEngine.start(dataDirectory, Map.of("flexoraa.notifications.stream-max-age", "100ms"));
+    // a notification or live stream allowed here ends at once rather than staying open (their own tests read them)
+    engine = TestEngine.start(dataDirectory, Map.of("flexoraa.notifications.stream-max-age", "100ms",
+        "flexoraa.live.stream-max-age", "100ms"));
     tenantA = engine.createTenant("Acme Realty", "IN");
     tenantB = engine.createTenant("Other Co", "AE");
     for (R role : R.values()) {

@@ -17,6 +17,7 @@ import io.flexoraa.engine.ai.agent.LeadAgent.ReviewTaskOpened;
 import io.flexoraa.engine.ai.agent.Qualification;
 import io.flexoraa.persistence.audit.AuditFeed;
 import io.flexoraa.persistence.audit.AuditLog;
+import io.flexoraa.persistence.live.LiveSignals;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -71,12 +72,16 @@ public final class AgentHandler extends JdbcHandler<List<EventEnvelope<LeadAgent
       List<AuditFeed.Timed> audit = new ArrayList<>();
       // the leads of this group whose lead_ai row is known to exist
       Set<String> rows = new HashSet<>();
+      LiveSignals live = new LiveSignals();
       for (EventEnvelope<LeadAgent.Event> envelope : envelopes) {
         LeadAgent.Event event = envelope.event();
         if (event instanceof LeadAgent.InboundNoted) continue;
         if (rows.add(event.tenantId() + ":" + event.leadId())) ensureRow(connection, event);
         project(connection, event, envelope.sequenceNr(), audit);
+        // score, band, qualification, escalation, replies: all shown with the lead
+        live.leadUpdated(event.tenantId(), event.leadId());
       }
+      live.send(connection);
       // last and tenant by tenant: audit appends hold per-tenant locks until the commit (see AuditProjections)
       AuditProjections.appendInTenantOrder(connection, audit);
       return null;

@@ -7,6 +7,7 @@ import io.flexoraa.engine.appointments.SdrCalendar.AppointmentRescheduled;
 import io.flexoraa.engine.appointments.SdrCalendar.Delivery;
 import io.flexoraa.engine.appointments.SdrCalendar.DeliveryDone;
 import io.flexoraa.engine.appointments.SdrCalendar.DeliveryKind;
+import io.flexoraa.persistence.live.LiveSignals;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -45,8 +46,13 @@ public final class AppointmentHandler extends JdbcHandler<List<EventEnvelope<Sdr
   @Override
   public void process(PooledJdbcSession session, List<EventEnvelope<SdrCalendar.Event>> envelopes) throws Exception {
     session.withConnection(connection -> {
-      for (EventEnvelope<SdrCalendar.Event> envelope : envelopes) project(connection, envelope.event(),
-          envelope.sequenceNr());
+      LiveSignals live = new LiveSignals();
+      for (EventEnvelope<SdrCalendar.Event> envelope : envelopes) {
+        SdrCalendar.Event event = envelope.event();
+        project(connection, event, envelope.sequenceNr());
+        live.appointmentChanged(event.tenantId(), event.leadId(), event.appointmentId());
+      }
+      live.send(connection);
       return null;
     });
   }

@@ -14,6 +14,7 @@ import io.flexoraa.engine.compliance.GateDecision;
 import io.flexoraa.engine.ports.MetaSender;
 import io.flexoraa.persistence.audit.AuditFeed;
 import io.flexoraa.persistence.audit.AuditLog;
+import io.flexoraa.persistence.live.LiveSignals;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -76,13 +77,28 @@ public final class ComplianceHandler extends JdbcHandler<List<EventEnvelope<Chan
   public void process(PooledJdbcSession session, List<EventEnvelope<ChannelAccount.Event>> envelopes) throws Exception {
     session.withConnection(connection -> {
       List<AuditFeed.Timed> audit = new java.util.ArrayList<>();
+      LiveSignals live = new LiveSignals();
       for (EventEnvelope<ChannelAccount.Event> envelope : envelopes) {
         project(connection, envelope.event(), envelope.sequenceNr(), audit);
+        signal(live, envelope.event());
       }
+      live.send(connection);
       // last and tenant by tenant: audit appends hold per-tenant locks until the commit (see AuditProjections)
       AuditProjections.appendInTenantOrder(connection, audit);
       return null;
     });
+  }
+
+  /** Decisions by lead; anything that changes an account's health as the account's change. */
+  private static void signal(LiveSignals live, ChannelAccount.Event event) {
+    if (event instanceof ComplianceDecided decided) {
+      live.complianceDecision(decided.tenantId(), decided.leadId());
+    } else if (event instanceof DecisionDeferredForTier deferred) {
+      live.complianceDecision(deferred.tenantId(), null);
+    } else if (event instanceof NumberQualityUpdated || event instanceof AccountSuspended
+        || event instanceof RecoveryChecked || event instanceof AccountResumed || event instanceof RecoveryAbandoned) {
+      live.complianceChanged(event.tenantId());
+    }
   }
 
   /** The account's key ({@code channel:externalId}) split in two. */

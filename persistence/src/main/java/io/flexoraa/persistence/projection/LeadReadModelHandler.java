@@ -4,6 +4,7 @@ import io.flexoraa.engine.lead.LeadModel;
 import io.flexoraa.engine.lead.LeadModel.Event;
 import io.flexoraa.engine.lead.LeadModel.Identifier;
 import io.flexoraa.engine.lead.StatusOrder;
+import io.flexoraa.persistence.live.LiveSignals;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -70,7 +71,13 @@ public final class LeadReadModelHandler extends JdbcHandler<List<EventEnvelope<E
   @Override
   public void process(PooledJdbcSession session, List<EventEnvelope<Event>> envelopes) throws Exception {
     session.withConnection(connection -> {
-      for (EventEnvelope<Event> envelope : envelopes) apply(connection, envelope.event());
+      LiveSignals live = new LiveSignals();
+      for (EventEnvelope<Event> envelope : envelopes) {
+        apply(connection, envelope.event());
+        LeadLiveSignals.add(live, envelope.event());
+      }
+      // delivered by PostgreSQL when this group's transaction commits (docs/decisions/0034-live-feed.md)
+      live.send(connection);
       return null;
     });
   }

@@ -17,6 +17,7 @@ import io.flexoraa.engine.routing.RoutingDesk.SdrRemoved;
 import io.flexoraa.engine.routing.RoutingDesk.SdrUpdated;
 import io.flexoraa.engine.routing.RoutingDesk.SlaBreached;
 import io.flexoraa.engine.routing.Sdr;
+import io.flexoraa.persistence.live.LiveSignals;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -41,9 +42,37 @@ public final class RoutingReadModelHandler
   @Override
   public void process(PooledJdbcSession session, List<EventEnvelope<RoutingDesk.Event>> envelopes) throws Exception {
     session.withConnection(connection -> {
-      for (EventEnvelope<RoutingDesk.Event> envelope : envelopes) project(connection, envelope.event());
+      LiveSignals live = new LiveSignals();
+      for (EventEnvelope<RoutingDesk.Event> envelope : envelopes) {
+        project(connection, envelope.event());
+        signal(live, envelope.event());
+      }
+      live.send(connection);
       return null;
     });
+  }
+
+  /** Every routing change is {@code routing.changed}; a change of assignee also moves the lead's row. */
+  private static void signal(LiveSignals live, RoutingDesk.Event event) {
+    String lead = leadOf(event);
+    live.routingChanged(event.tenantId(), lead);
+    if (event instanceof LeadAssigned || event instanceof LeadQueued || event instanceof LeadReleased) {
+      live.leadUpdated(event.tenantId(), lead);
+    }
+  }
+
+  private static String leadOf(RoutingDesk.Event event) {
+    if (event instanceof LeadAssigned e) return e.leadId();
+    if (event instanceof LeadQueued e) return e.leadId();
+    if (event instanceof LeadReleased e) return e.leadId();
+    if (event instanceof BandChanged e) return e.leadId();
+    if (event instanceof AssignmentClosed e) return e.leadId();
+    if (event instanceof LeadMessageNoted e) return e.leadId();
+    if (event instanceof LeadResponded e) return e.leadId();
+    if (event instanceof LeadSeen e) return e.leadId();
+    if (event instanceof SlaBreached e) return e.leadId();
+    if (event instanceof LeakageDetected e) return e.leadId();
+    return null; // the roster: an SDR added, changed, removed, or their presence
   }
 
   private void project(Connection c, RoutingDesk.Event event) throws Exception {

@@ -11,6 +11,7 @@ import io.flexoraa.engine.tenant.Tokens.TokenAccountOpened;
 import io.flexoraa.engine.tenant.Tokens.TokenAlertRaised;
 import io.flexoraa.engine.tenant.Tokens.TokensCredited;
 import io.flexoraa.engine.tenant.Tokens.TokensDebited;
+import io.flexoraa.persistence.live.LiveSignals;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -64,16 +65,20 @@ public final class TokenLedgerHandler extends JdbcHandler<List<EventEnvelope<Ten
            PreparedStatement notifications = connection.prepareStatement(INSERT_NOTIFICATION)) {
         int entryRows = 0;
         int notificationRows = 0;
+        LiveSignals live = new LiveSignals();
         for (EventEnvelope<Tenant.Event> envelope : envelopes) {
-          entryRows += ledgerRows(entries, envelope.event());
+          int rows = ledgerRows(entries, envelope.event());
+          entryRows += rows;
           Notification notification = notificationFor(envelope.event());
           if (notification != null) {
             notificationRows++;
             notification(notifications, envelope.event().tenantId(), envelope.sequenceNr(), notification);
           }
+          if (rows > 0 || notification != null) live.tokensChanged(envelope.event().tenantId());
         }
         if (entryRows > 0) entries.executeBatch();
         if (notificationRows > 0) notifications.executeBatch();
+        live.send(connection);
       }
       return null;
     });
