@@ -212,7 +212,7 @@ class InboxBrowserTest {
         .isEqualTo(200);
     TestEngine.eventually(() -> engine.count("SELECT count(*) FROM lead_messages WHERE tenant_id = ?"
         + " AND platform_message_id = ? AND status = 'read'", tenant, wamid) == 1, "the read status stored");
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Refresh")).click();
+    // the status webhooks reach the open thread live (no reload, no Refresh)
     assertThat(messages.locator(".msg-out .ticks")).hasAttribute("data-status", "read");
     assertThat(messages.locator(".msg-out .ticks .sr-only")).hasText("Read");
 
@@ -250,6 +250,50 @@ class InboxBrowserTest {
     page.reload();
     assertThat(page.getByRole(AriaRole.COMPLEMENTARY)
         .getByRole(AriaRole.HEADING, new Locator.GetByRoleOptions().setName("Vikram Rao"))).isVisible();
+    assertThat(tab.problems()).isEmpty();
+  }
+
+  /**
+   * The issue's "done when": a message posted to the webhook appears in the open inbox, live, with no reload. Ten
+   * messages, one after another: each is timed from the webhook's 200 (the message is persisted) to its text being
+   * shown in the thread, and the figures are printed (docs/benchmarks/live-feed.md records them: median ≈ 0.8 s
+   * here). The assertion is deliberately looser than the one-second goal, so a slow CI machine does not fail it, yet
+   * it catches a page that only catches up on a reload or a slow poll.
+   */
+  @Test
+  void aWebhookMessageAppearsLiveInTheOpenThread() {
+    String zara = "919700083503";
+    long start = Instant.now().getEpochSecond();
+    whatsApp(zara, "Zara Sheikh", "wamid.live-0", start, "\"type\":\"text\",\"text\":{\"body\":\"Hi, is the Baner project ready?\"}");
+    String lead = GraphStub.leadOf(engine, tenant, admin, zara);
+    HttpResponse<String> assigned = engine.post("/api/v1/tenants/" + tenant + "/leads/" + lead + "/assignment",
+        admin, "{\"userId\":\"" + sdrId + "\"}");
+    assertThat(assigned.statusCode()).as(assigned.body()).isEqualTo(200);
+    TestEngine.eventually(() -> engine.count("SELECT count(*) FROM leads WHERE tenant_id = ? AND lead_id = ?"
+        + " AND assigned_user_id = ?", tenant, lead, sdrId) == 1, "Zara's lead the SDR's");
+
+    BrowserFixture.Tab tab = browser.newTab();
+    Page page = tab.page();
+    BrowserFixture.signIn(page, engine.baseUrl(), SDR_EMAIL, PASSWORD, null);
+    page.navigate(engine.baseUrl() + "/inbox/" + lead);
+    Locator messages = page.getByRole(AriaRole.LIST, new Page.GetByRoleOptions().setName("Messages, oldest first"));
+    assertThat(messages.locator(".msg")).hasCount(1);
+    assertThat(page.locator(".live-status")).containsText("Live");
+
+    List<Long> millis = new java.util.ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      String text = "Live message " + i + ": what is the price of a 3BHK?";
+      whatsApp(zara, "Zara Sheikh", "wamid.live-" + i, start + i, "\"type\":\"text\",\"text\":{\"body\":\"" + text + "\"}");
+      long acknowledged = System.nanoTime();
+      assertThat(messages.locator(".msg-text").filter(new Locator.FilterOptions().setHasText(text))).isVisible();
+      millis.add((System.nanoTime() - acknowledged) / 1_000_000);
+    }
+    assertThat(messages.locator(".msg")).hasCount(11);
+    List<Long> sorted = millis.stream().sorted().toList();
+    System.out.printf("webhook 200 -> shown in the open thread, 10 messages: median %d ms, max %d ms, all %s%n",
+        sorted.get(4), sorted.get(9), millis);
+    assertThat(sorted.get(4)).as("median ms from the webhook's 200 to the message shown: " + millis)
+        .isLessThan(2500L);
     assertThat(tab.problems()).isEmpty();
   }
 }
