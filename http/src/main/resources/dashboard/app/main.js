@@ -6,7 +6,6 @@ import { api, currentSession, onSessionChange, setSession } from './api.js';
 import { pagesFor, pageAt } from './pages.js';
 import { SignIn } from './signin.js';
 import { LeadsBoard } from './leads-board.js';
-import { Placeholder } from './placeholder.js';
 import { Inbox } from './inbox.js';
 import { Queue } from './queue.js';
 import { Tokens } from './tokens.js';
@@ -61,7 +60,7 @@ class App extends Component {
     if (!session) return h(SignIn, null);
     const pages = pagesFor(session.user.role);
     const page = pageAt(path, session.user.role) || (path === '/' ? pages[0] : null);
-    const View = page && (VIEWS[page.id] || Placeholder);
+    const View = page && VIEWS[page.id];
     return h('div', { class: 'shell' },
       h('a', { class: 'skip', href: '#content' }, t('app.skip')),
       h('header', { class: 'top' },
