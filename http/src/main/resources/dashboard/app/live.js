@@ -90,7 +90,8 @@ function close() {
 
 async function open() {
   const session = currentSession();
-  if (!session) return;
+  // the platform operator belongs to no tenant: there is no tenant feed to follow (the Ops page polls node vitals)
+  if (!session || !session.tenantId) return;
   const controller = new AbortController();
   stream = controller;
   setState(everOpened ? 'reconnecting' : 'connecting');

@@ -66,7 +66,7 @@ class App extends Component {
       h('header', { class: 'top' },
         h('p', { class: 'brand' }, t('app.name')),
         h('p', { class: 'who' }, t('shell.signedInAs', { name: session.user.name, role: session.user.role })),
-        h(LiveStatus, null),
+        session.tenantId ? h(LiveStatus, null) : null,
         h('button', { type: 'button', class: 'secondary', onClick: this.signOut }, t('shell.signOut'))),
       h('nav', { class: 'nav', 'aria-label': t('shell.nav') },
         h('ul', null, pages.map((item) => h('li', { key: item.id },
