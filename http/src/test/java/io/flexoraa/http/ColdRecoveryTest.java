@@ -94,10 +94,7 @@ class ColdRecoveryTest {
   }
 
   static void connect(TestEngine engine, String tenantId, String admin) {
-    engine.registerWhatsApp(tenantId, PHONE_NUMBER_ID, WABA);
-    HttpResponse<String> stored = engine.request("PUT", "/api/v1/tenants/" + tenantId
-        + "/channel-accounts/whatsapp/" + PHONE_NUMBER_ID + "/credentials", admin, "{\"accessToken\":\"EAAG-cold\"}");
-    assertThat(stored.statusCode()).as(stored.body()).isEqualTo(204);
+    engine.connectWhatsApp(tenantId, admin, PHONE_NUMBER_ID, WABA, "EAAG-cold");
   }
 
   @AfterAll

@@ -61,9 +61,7 @@ class InboxBrowserTest {
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     tenant = TestEngine.json(created).get("id").asText();
     admin = engine.createApiKey(tenant, "Admin");
-    engine.registerWhatsApp(tenant, PHONE_NUMBER_ID, WABA);
-    assertThat(engine.request("PUT", "/api/v1/tenants/" + tenant + "/channel-accounts/whatsapp/" + PHONE_NUMBER_ID
-        + "/credentials", admin, "{\"accessToken\":\"EAAG-inbox\"}").statusCode()).isEqualTo(204);
+    engine.connectWhatsApp(tenant, admin, PHONE_NUMBER_ID, WABA, "EAAG-inbox");
     assertThat(engine.post("/api/v1/tenants/" + tenant + "/channel-accounts", TestEngine.OPERATOR_KEY,
         "{\"channel\":\"instagram\",\"externalId\":\"" + IG + "\",\"displayName\":\"Noor Homes\",\"verifyToken\":\"vt-ig\"}")
         .statusCode()).isEqualTo(201);

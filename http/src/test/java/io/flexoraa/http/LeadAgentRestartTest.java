@@ -53,10 +53,7 @@ class LeadAgentRestartTest {
       try (TestEngine first = TestEngine.start(dataDirectory, settings(graph.baseUrl(), "60s"))) {
         tenantId = first.createTenant("Restart Realty", "IN");
         String admin = first.createApiKey(tenantId, "Admin");
-        first.registerWhatsApp(tenantId, PHONE_NUMBER_ID, WABA);
-        HttpResponse<String> stored = first.request("PUT", "/api/v1/tenants/" + tenantId
-            + "/channel-accounts/whatsapp/" + PHONE_NUMBER_ID + "/credentials", admin, "{\"accessToken\":\"EAAG-r\"}");
-        assertThat(stored.statusCode()).isEqualTo(204);
+        first.connectWhatsApp(tenantId, admin, PHONE_NUMBER_ID, WABA, "EAAG-r");
         HttpResponse<String> received = first.postWebhook(Payloads.texts(WABA, PHONE_NUMBER_ID, List.of(
             new Payloads.Text("wamid.restart-1", from, "Ravi", "Looking for a 3BHK in Whitefield",
                 Instant.now().getEpochSecond()))));

@@ -56,10 +56,7 @@ class LeadAgentTest {
         "flexoraa.abuse.tenant.burn-spike.min-baseline", 10000));
     tenantId = engine.createTenant("Agent Realty", "IN");
     admin = engine.createApiKey(tenantId, "Admin");
-    engine.registerWhatsApp(tenantId, PHONE_NUMBER_ID, WABA);
-    HttpResponse<String> stored = engine.request("PUT", "/api/v1/tenants/" + tenantId
-        + "/channel-accounts/whatsapp/" + PHONE_NUMBER_ID + "/credentials", admin, "{\"accessToken\":\"EAAG-agent\"}");
-    assertThat(stored.statusCode()).as(stored.body()).isEqualTo(204);
+    engine.connectWhatsApp(tenantId, admin, PHONE_NUMBER_ID, WABA, "EAAG-agent");
   }
 
   @AfterAll

@@ -54,10 +54,7 @@ class TakeoverApiTest {
         "flexoraa.abuse.tenant.burn-spike.min-baseline", 10000));
     tenantId = engine.createTenant("Takeover Realty", "IN");
     admin = engine.createApiKey(tenantId, "Admin");
-    engine.registerWhatsApp(tenantId, PHONE_NUMBER_ID, WABA);
-    HttpResponse<String> stored = engine.request("PUT", "/api/v1/tenants/" + tenantId
-        + "/channel-accounts/whatsapp/" + PHONE_NUMBER_ID + "/credentials", admin, "{\"accessToken\":\"EAAG-takeover\"}");
-    assertThat(stored.statusCode()).as(stored.body()).isEqualTo(204);
+    engine.connectWhatsApp(tenantId, admin, PHONE_NUMBER_ID, WABA, "EAAG-takeover");
     sdrId = engine.createUser(tenantId, "sdr.one@takeover.example", "SDR", PASSWORD);
     sdr = engine.signIn("sdr.one@takeover.example", PASSWORD);
     engine.createUser(tenantId, "sdr.two@takeover.example", "SDR", PASSWORD);

@@ -170,6 +170,15 @@ final class TestEngine implements AutoCloseable {
     if (response.statusCode() != 201) throw new AssertionError("account not registered: " + response.body());
   }
 
+  /** Registers a WhatsApp number and stores its Graph API access token, so the engine can send from it. */
+  void connectWhatsApp(String tenantId, String adminKey, String phoneNumberId, String businessAccountId,
+      String accessToken) {
+    registerWhatsApp(tenantId, phoneNumberId, businessAccountId);
+    HttpResponse<String> stored = request("PUT", "/api/v1/tenants/" + tenantId + "/channel-accounts/whatsapp/"
+        + phoneNumberId + "/credentials", adminKey, "{\"accessToken\":\"" + accessToken + "\"}");
+    if (stored.statusCode() != 204) throw new AssertionError("credentials not stored: " + stored.body());
+  }
+
   String createApiKey(String tenantId) {
     return createApiKey(tenantId, "Admin");
   }
