@@ -86,10 +86,7 @@ class TokensComplianceAuditBrowserTest {
     engine.createUser(tenant, "priya@acme.example", "Admin", PASSWORD);
     adminSecret = engine.enrolSecondFactor("priya@acme.example", PASSWORD);
     engine.createUser(tenant, "omar@acme.example", "Auditor", PASSWORD);
-    engine.registerWhatsApp(tenant, PHONE_NUMBER_ID, WABA);
-    HttpResponse<String> stored = engine.request("PUT", "/api/v1/tenants/" + tenant + "/channel-accounts/whatsapp/"
-        + PHONE_NUMBER_ID + "/credentials", adminKey, "{\"accessToken\":\"EAAG-dashboard-token\"}");
-    assertThat(stored.statusCode()).as(stored.body()).isEqualTo(204);
+    engine.connectWhatsApp(tenant, adminKey, PHONE_NUMBER_ID, WABA, "EAAG-dashboard-token");
 
     // usage: two leads from the web form (verification, channel api) and two analyses (intent-classification)
     BrowserFixture.submitLead(engine, tenant, "Ravi Kumar", "+919812300001");
